@@ -1,0 +1,49 @@
+package knowledge
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize returns s in NFC, lower case, with typographic apostrophes made
+// plain (H’Mông and H'Mông are one word). Accents are kept.
+func Normalize(s string) string {
+	s = norm.NFC.String(s)
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '’', '‘', 'ʼ', '`', '´':
+			return '\''
+		}
+		return unicode.ToLower(r)
+	}, s)
+}
+
+// Fold is Normalize without diacritics: tone marks and vowel hats go, and
+// đ becomes d, so "Đăng ký" and "dang ky" are the same word. Letters are
+// never dropped: H'Mông and Dao tone letters at the end of a syllable stay.
+func Fold(s string) string {
+	d := norm.NFD.String(s)
+	var b strings.Builder
+	b.Grow(len(d))
+	for _, r := range d {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == 'đ' || r == 'Đ':
+			r = 'd'
+		case r == '’' || r == '‘' || r == 'ʼ' || r == '`' || r == '´':
+			r = '\''
+		default:
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// HasDiacritics reports whether folding would change s beyond case.
+func HasDiacritics(s string) bool {
+	return Fold(s) != strings.ToLower(norm.NFC.String(s))
+}
