@@ -1,0 +1,188 @@
+// Package bot is Loa's conversation core: a message in, channel-neutral
+// replies out. It knows nothing of Telegram or terminals; adapters turn
+// their updates into an Input and render the Replies.
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"loa/knowledge"
+)
+
+// Knowledge is what the core needs of the knowledge base.
+type Knowledge interface {
+	Search(ctx context.Context, question string, lang knowledge.Lang) (knowledge.Result, error)
+	Content() *knowledge.Content
+}
+
+// Input is one message from a user.
+type Input struct {
+	Text string
+}
+
+// Session is what Loa remembers of one conversation between turns.
+type Session struct {
+	Lang    knowledge.Lang
+	Last    string    // id of the procedure on the last card
+	LastAt  time.Time // when that card was shown
+	Choices []string  // ids last offered as numbered choices
+}
+
+// Core answers messages. It is safe for concurrent use; each Session must
+// be used by one turn at a time.
+type Core struct {
+	kb         Knowledge
+	now        func() time.Time
+	contextTTL time.Duration
+}
+
+// Option configures a Core.
+type Option func(*Core)
+
+// WithClock sets the clock, for tests.
+func WithClock(now func() time.Time) Option { return func(c *Core) { c.now = now } }
+
+// WithContextTTL sets how long follow-up questions refer to the last card.
+func WithContextTTL(d time.Duration) Option { return func(c *Core) { c.contextTTL = d } }
+
+// MaxInputRunes bounds a question; longer text gets a polite refusal.
+const MaxInputRunes = 1000
+
+// New returns a Core answering from kb.
+func New(kb Knowledge, opts ...Option) *Core {
+	c := &Core{kb: kb, now: time.Now, contextTTL: 30 * time.Minute}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// Turn answers one message and updates the session.
+func (c *Core) Turn(ctx context.Context, s *Session, in Input) ([]Reply, error) {
+	if s.Lang == "" {
+		s.Lang = knowledge.Vietnamese
+	}
+	text := strings.TrimSpace(strings.ToValidUTF8(in.Text, ""))
+	switch {
+	case text == "":
+		return []Reply{message("empty")}, nil
+	case utf8.RuneCountInString(text) > MaxInputRunes:
+		return []Reply{message("too_long")}, nil
+	}
+	if r, ok := c.choice(s, text); ok {
+		return r, nil
+	}
+	res, err := c.kb.Search(ctx, text, s.Lang)
+	if err != nil {
+		return nil, fmt.Errorf("answer question: %w", err)
+	}
+	if part, ok := followUp(text); ok && c.hasContext(s) {
+		top := res.Top()
+		if !res.Confident || top.ID == s.Last {
+			return c.section(s, s.Last, part), nil
+		}
+	}
+	switch {
+	case res.Confident:
+		return c.Card(s, res.Hits[0].ID), nil
+	case len(res.Hits) > 0 && res.Coverage > 0:
+		return c.choices(s, res.Hits), nil
+	}
+	return []Reply{message("none")}, nil
+}
+
+// Card shows the card of procedure id and makes it the conversation's
+// context for follow-up questions.
+func (c *Core) Card(s *Session, id string) []Reply {
+	p := c.kb.Content().Procedure(id)
+	if p == nil {
+		return []Reply{message("none")}
+	}
+	s.Last, s.LastAt, s.Choices = id, c.now(), nil
+	lang := shownLang(p, s.Lang)
+	return append(notices(p, s.Lang), Reply{Kind: KindCard, Procedure: p, Lang: lang})
+}
+
+// Section shows one part of procedure id.
+func (c *Core) section(s *Session, id string, part Part) []Reply {
+	p := c.kb.Content().Procedure(id)
+	if p == nil {
+		return []Reply{message("none")}
+	}
+	s.LastAt = c.now()
+	return append(notices(p, s.Lang), Reply{Kind: KindSection, Procedure: p, Lang: shownLang(p, s.Lang), Part: part})
+}
+
+// Section answers a request for one part of a procedure (a button press).
+func (c *Core) Section(s *Session, id string, part Part) []Reply {
+	s.Last = id
+	return c.section(s, id, part)
+}
+
+func (c *Core) choices(s *Session, hits []knowledge.Hit) []Reply {
+	if len(hits) > maxChoices {
+		hits = hits[:maxChoices]
+	}
+	s.Choices = s.Choices[:0]
+	for _, h := range hits {
+		s.Choices = append(s.Choices, h.ID)
+	}
+	return []Reply{{Kind: KindChoices, Choices: hits, Lang: s.Lang}}
+}
+
+// maxChoices is how many procedures Loa offers when unsure.
+const maxChoices = 3
+
+// choice opens a numbered choice when the user types its number.
+func (c *Core) choice(s *Session, text string) ([]Reply, bool) {
+	n, err := strconv.Atoi(strings.TrimSuffix(text, "."))
+	if err != nil || n < 1 || n > len(s.Choices) {
+		return nil, false
+	}
+	return c.Card(s, s.Choices[n-1]), true
+}
+
+func (c *Core) hasContext(s *Session) bool {
+	return s.Last != "" && c.now().Sub(s.LastAt) <= c.contextTTL
+}
+
+// SetLang switches the session's language.
+func (c *Core) SetLang(s *Session, lang knowledge.Lang) []Reply {
+	s.Lang = lang
+	return []Reply{{Kind: KindText, Message: "lang.switched", Data: map[string]any{"Name": lang.Name()}, Lang: lang}}
+}
+
+// Help explains what Loa can do.
+func (c *Core) Help(s *Session) []Reply { return []Reply{message("help")} }
+
+// shownLang is the language a procedure is shown in for a user of lang.
+func shownLang(p *knowledge.Procedure, lang knowledge.Lang) knowledge.Lang {
+	if p.Text(lang) != nil {
+		return lang
+	}
+	return knowledge.Vietnamese
+}
+
+// notices says, in the user's language, when the text shown is not a
+// reviewed text in their language.
+func notices(p *knowledge.Procedure, lang knowledge.Lang) []Reply {
+	if lang == knowledge.Vietnamese {
+		return nil
+	}
+	switch p.StatusOf(lang) {
+	case knowledge.Missing:
+		return []Reply{{Kind: KindNotice, Message: "notice.fallback", Data: map[string]any{"Lang": lang.Name()}, Lang: lang}}
+	case knowledge.Stale:
+		return []Reply{{Kind: KindNotice, Message: "notice.stale", Lang: lang}}
+	case knowledge.Machine:
+		return []Reply{{Kind: KindNotice, Message: "notice.machine", Lang: lang}}
+	case knowledge.Draft:
+		return []Reply{{Kind: KindNotice, Message: "notice.draft", Lang: lang}}
+	}
+	return nil
+}

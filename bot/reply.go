@@ -1,0 +1,41 @@
+package bot
+
+import "loa/knowledge"
+
+// Kind says what a reply is, so each channel can render it its own way.
+type Kind int
+
+// Reply kinds.
+const (
+	KindText    Kind = iota // an interface message: Message, Data
+	KindNotice              // a one-line notice about the text that follows
+	KindCard                // a procedure's card: title, summary, where, fee, time
+	KindSection             // one part of a procedure
+	KindChoices             // procedures to choose from
+)
+
+// Part is a piece of a procedure a user can ask for on its own.
+type Part string
+
+// Parts: the body sections and the card's fields.
+const (
+	PartDocuments Part = Part(knowledge.Documents)
+	PartSteps     Part = Part(knowledge.Steps)
+	PartNotes     Part = Part(knowledge.Notes)
+	PartWhere     Part = "where"
+	PartFee       Part = "fee"
+	PartDuration  Part = "duration"
+)
+
+// Reply is one thing to show the user.
+type Reply struct {
+	Kind      Kind
+	Lang      knowledge.Lang // language of the text to show
+	Message   string         // interface message id (KindText, KindNotice)
+	Data      map[string]any // template data for Message
+	Procedure *knowledge.Procedure
+	Part      Part            // KindSection
+	Choices   []knowledge.Hit // KindChoices
+}
+
+func message(id string) Reply { return Reply{Kind: KindText, Message: id} }

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"loa/bot"
+)
+
+// askOutput is the JSON form of `loa ask --json`.
+type askOutput struct {
+	Question  string      `json:"question"`
+	Lang      string      `json:"lang"`
+	Confident bool        `json:"confident"`
+	Coverage  float64     `json:"coverage"`
+	Results   []askResult `json:"results"`
+	Answer    string      `json:"answer"`
+}
+
+type askResult struct {
+	ID    string  `json:"id"`
+	Title string  `json:"title"`
+	Score float64 `json:"score"`
+	Lang  string  `json:"lang"`
+}
+
+func runAsk(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var common commonFlags
+	fs := newFlagSet("ask", stderr)
+	common.register(fs)
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	sources := fs.Bool("sources", false, "show the card's sources")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	question := strings.TrimSpace(strings.Join(rest, " "))
+	if question == "" {
+		return usageError{"ask needs a question: loa ask \"lam giay khai sinh\""}
+	}
+	lang, err := common.language()
+	if err != nil {
+		return err
+	}
+	kb, err := openBase(ctx, common.content, stderr)
+	if err != nil {
+		return err
+	}
+	defer kb.Close()
+	cat, err := loadCatalog()
+	if err != nil {
+		return err
+	}
+	core := bot.New(kb)
+	session := &bot.Session{Lang: lang}
+	replies, err := core.Turn(ctx, session, bot.Input{Text: question})
+	if err != nil {
+		return err
+	}
+	render := bot.TextRenderer{Catalog: cat, Sources: *sources}
+	var answer []string
+	for _, r := range replies {
+		answer = append(answer, render.Render(r))
+	}
+	if !*asJSON {
+		fmt.Fprintln(stdout, strings.Join(answer, "\n"))
+		return nil
+	}
+	res, err := kb.Search(ctx, question, lang)
+	if err != nil {
+		return err
+	}
+	out := askOutput{Question: question, Lang: string(lang), Confident: res.Confident, Coverage: res.Coverage, Results: []askResult{}, Answer: strings.Join(answer, "\n")}
+	for _, h := range res.Hits {
+		out.Results = append(out.Results, askResult{ID: h.ID, Title: h.Title, Score: h.Score, Lang: string(h.Lang)})
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"loa/bot"
+	"loa/knowledge"
+)
+
+const chatHelp = `Gõ câu hỏi (có dấu hay không dấu đều được). Khi Loa đưa ra các lựa chọn, gõ số để xem.
+Lệnh: :lang <vi|hmn|dao|tay|giay>  đổi ngôn ngữ · :sources  bật/tắt nguồn · :help · :quit`
+
+// maxChatLine bounds one line of input; longer lines get a polite refusal.
+const maxChatLine = 64 << 10
+
+func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var common commonFlags
+	fs := newFlagSet("chat", stderr)
+	common.register(fs)
+	sources := fs.Bool("sources", false, "show each card's sources")
+	if rest, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usageError{"chat takes no arguments: type questions after it starts"}
+	}
+	lang, err := common.language()
+	if err != nil {
+		return err
+	}
+	kb, err := openBase(ctx, common.content, stderr)
+	if err != nil {
+		return err
+	}
+	defer kb.Close()
+	cat, err := loadCatalog()
+	if err != nil {
+		return err
+	}
+	core := bot.New(kb)
+	render := bot.TextRenderer{Catalog: cat, Sources: *sources}
+	session := &bot.Session{Lang: lang}
+	interactive := isTerminal(stdin)
+	if interactive {
+		fmt.Fprintf(stdout, "Loa — %d thủ tục. %s\n", len(kb.Content().Procedures), chatHelp)
+	}
+
+	lines := bufio.NewScanner(stdin)
+	lines.Buffer(make([]byte, 0, 4096), maxChatLine)
+	for {
+		if interactive {
+			fmt.Fprint(stdout, "\n> ")
+		}
+		if !lines.Scan() {
+			break
+		}
+		line := strings.TrimSpace(lines.Text())
+		if line == ":quit" || line == ":q" || line == ":exit" {
+			return nil
+		}
+		replies, err := chatTurn(ctx, core, session, &render, line)
+		if err != nil {
+			return err
+		}
+		for _, r := range replies {
+			fmt.Fprintln(stdout, render.Render(r))
+		}
+		if !interactive {
+			fmt.Fprintln(stdout)
+		}
+	}
+	if err := lines.Err(); err != nil {
+		if err == bufio.ErrTooLong {
+			fmt.Fprintln(stdout, render.Render(bot.Reply{Kind: bot.KindText, Message: "too_long", Lang: session.Lang}))
+			return nil
+		}
+		return fmt.Errorf("read input: %w", err)
+	}
+	return nil
+}
+
+// chatTurn handles the terminal's own commands and passes the rest to the
+// core.
+func chatTurn(ctx context.Context, core *bot.Core, s *bot.Session, render *bot.TextRenderer, line string) ([]bot.Reply, error) {
+	if !strings.HasPrefix(line, ":") {
+		return core.Turn(ctx, s, bot.Input{Text: line})
+	}
+	cmd, arg, _ := strings.Cut(strings.TrimPrefix(line, ":"), " ")
+	switch cmd {
+	case "lang":
+		lang, err := knowledge.ParseLang(arg)
+		if err != nil {
+			return []bot.Reply{{Kind: bot.KindText, Message: "lang.unknown", Lang: s.Lang}}, nil
+		}
+		return core.SetLang(s, lang), nil
+	case "sources":
+		render.Sources = !render.Sources
+		return nil, nil
+	case "help":
+		return append(core.Help(s), bot.Reply{Kind: bot.KindText, Message: chatHelp}), nil
+	}
+	return core.Turn(ctx, s, bot.Input{Text: line})
+}
+
+// isTerminal reports whether r is an interactive terminal, so that piped
+// input gets no prompts.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

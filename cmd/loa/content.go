@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"loa/knowledge"
+	"loa/locales"
+)
+
+func runContent(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{"content needs a subcommand: check or export"}
+	}
+	switch args[0] {
+	case "check":
+		return runContentCheck(args[1:], stdout, stderr)
+	case "export":
+		return runContentExport(args[1:], stdout, stderr)
+	}
+	return usageError{fmt.Sprintf("unknown content subcommand %q: use check or export", args[0])}
+}
+
+func runContentCheck(args []string, stdout, stderr io.Writer) error {
+	var common commonFlags
+	fs := newFlagSet("content check", stderr)
+	fs.StringVar(&common.content, "content", envContentDir(), "content folder (default: LOA_CONTENT_DIR, else the built-in content)")
+	strict := fs.Bool("strict", false, "fail on warnings too (stale or missing translations, uncited sources)")
+	if rest, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usageError{"content check takes no arguments"}
+	}
+	fsys, err := contentFS(common.content)
+	if err != nil {
+		return err
+	}
+	c, problems := knowledge.Load(fsys)
+	for _, p := range problems {
+		fmt.Fprintln(stdout, p)
+	}
+	if len(problems) > 0 {
+		fmt.Fprintln(stdout)
+	}
+	printCoverage(stdout, knowledge.CoverageOf(c))
+	cat, err := loadCatalog()
+	if err != nil {
+		return err
+	}
+	printInterfaceCoverage(stdout, cat)
+	errs, warns := problems.Count(knowledge.Error), problems.Count(knowledge.Warning)
+	fmt.Fprintf(stdout, "\n%d procedure(s), %d error(s), %d warning(s)\n", len(c.Procedures), errs, warns)
+	if errs > 0 || *strict && warns > 0 {
+		return errReported
+	}
+	return nil
+}
+
+func printCoverage(w io.Writer, cov knowledge.Coverage) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	header := []string{"procedure", "vi digest"}
+	for _, l := range knowledge.Langs() {
+		header = append(header, string(l))
+	}
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, row := range cov.Rows {
+		cells := []string{row.ID, row.Digest}
+		for _, l := range knowledge.Langs() {
+			cells = append(cells, string(row.Status[l]))
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	for _, l := range knowledge.Langs() {
+		var parts []string
+		for _, s := range knowledge.Statuses() {
+			if n := cov.Totals[l][s]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", s, n))
+			}
+		}
+		fmt.Fprintf(w, "%-5s %s\n", l, strings.Join(parts, ", "))
+	}
+}
+
+func printInterfaceCoverage(w io.Writer, cat *locales.Catalog) {
+	fmt.Fprintf(w, "\ninterface text (%d messages):\n", len(cat.IDs()))
+	for _, l := range knowledge.Langs() {
+		status, reviewer, ok := cat.Status(string(l))
+		if !ok {
+			fmt.Fprintf(w, "%-5s missing (falls back to Vietnamese)\n", l)
+			continue
+		}
+		line := fmt.Sprintf("%-5s %s", l, status)
+		if reviewer != "" {
+			line += " by " + reviewer
+		}
+		if miss := cat.Missing(string(l)); len(miss) > 0 {
+			line += fmt.Sprintf(", %d message(s) missing", len(miss))
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+func runContentExport(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("content export", stderr)
+	dir := fs.String("content", envContentDir(), "content folder (default: LOA_CONTENT_DIR, else the built-in content)")
+	jsonl := fs.Bool("jsonl", false, "one JSON object per (procedure, language) line")
+	if rest, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usageError{"content export takes no arguments"}
+	}
+	if !*jsonl {
+		return usageError{"content export needs a format: --jsonl"}
+	}
+	fsys, err := contentFS(*dir)
+	if err != nil {
+		return err
+	}
+	c, problems := knowledge.Load(fsys)
+	if err := problems.Err(); err != nil {
+		fmt.Fprintln(stderr, err)
+		return errReported
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	for _, rec := range knowledge.Export(c) {
+		if err := enc.Encode(rec); err != nil {
+			return fmt.Errorf("write export: %w", err)
+		}
+	}
+	return nil
+}

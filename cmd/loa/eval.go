@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"loa/knowledge"
+)
+
+func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var common commonFlags
+	fs := newFlagSet("eval", stderr)
+	common.register(fs)
+	asJSON := fs.Bool("json", false, "print the report as one JSON object")
+	misses := fs.Bool("misses", false, "list the questions answered wrongly or not confidently")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usageError{"eval needs one file: loa eval knowledge/testdata/eval-vi.jsonl"}
+	}
+	f, err := os.Open(rest[0])
+	if err != nil {
+		return usageError{fmt.Sprintf("cannot open the evaluation file: %v", err)}
+	}
+	defer f.Close()
+	cases, err := knowledge.ParseEval(f)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s:\n%v\n", rest[0], err)
+		return usageError{fmt.Sprintf("%s is malformed", rest[0])}
+	}
+	if len(cases) == 0 {
+		return usageError{fmt.Sprintf("%s has no questions", rest[0])}
+	}
+	kb, err := openBase(ctx, common.content, stderr)
+	if err != nil {
+		return err
+	}
+	defer kb.Close()
+	report, err := knowledge.Evaluate(ctx, kb, cases)
+	if err != nil {
+		return err
+	}
+	if !*misses {
+		report.Misses = nil
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(report)
+	}
+	for _, m := range report.Misses {
+		conf := ""
+		if m.Confident {
+			conf = " (confident)"
+		}
+		fmt.Fprintf(stdout, "line %d: %q expected %v got %v%s\n", m.Line, m.Question, m.Expected, m.Got, conf)
+	}
+	fmt.Fprintf(stdout, "questions         %d (%d in scope, %d out of scope)\n", report.N, report.InScope, report.N-report.InScope)
+	rows := []struct {
+		name string
+		v    float64
+	}{
+		{"recall@1", report.RecallAt1}, {"recall@3", report.RecallAt3}, {"mrr", report.MRR},
+		{"confident_correct", report.ConfidentCorrect}, {"confident_wrong", report.ConfidentWrong}, {"oos_rejected", report.OOSRejected},
+	}
+	for _, r := range rows {
+		fmt.Fprintf(stdout, "%-17s %.3f\n", r.name, r.v)
+	}
+	fmt.Fprintln(stdout, strings.TrimSpace(report.Summary()))
+	return nil
+}

@@ -1,0 +1,186 @@
+// Command loa runs Loa: an interactive chat on the terminal, one-off
+// questions, evaluations of the search, and checks of the content.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"loa/content"
+	"loa/knowledge"
+	"loa/locales"
+)
+
+const usage = `Loa answers citizens' questions about administrative procedures.
+
+Usage:
+  loa chat   [--content DIR] [--lang vi] [--sources]   chat on the terminal (or piped input)
+  loa ask    "question" [--content DIR] [--lang vi] [--json] [--sources]
+  loa eval   FILE.jsonl [--content DIR] [--json] [--misses]
+  loa content check  [--content DIR] [--strict]
+  loa content export --jsonl [--content DIR]
+
+Languages: vi (Vietnamese), hmn (H'Mông), dao (Dao, ium), tay (Tày, tyz), giay (Giáy, pcc).
+Environment: LOA_CONTENT_DIR is the default for --content (built-in content when empty).
+`
+
+// Exit codes scripts can rely on.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the command ran and found problems (content errors, …)
+	exitUsage   = 2 // bad flags or arguments, unreadable input
+)
+
+// usageError is a mistake in how the command was called.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// failure is an error whose message has already been shown.
+var errReported = errors.New("problems reported")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and returns its exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	err := dispatch(ctx, args, stdin, stdout, stderr)
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "loa: %v\n\n%s", err, usage)
+		return exitUsage
+	case errors.Is(err, errReported):
+		return exitFailure
+	}
+	fmt.Fprintf(stderr, "loa: %v\n", err)
+	return exitFailure
+}
+
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{"no command given"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "chat":
+		return runChat(ctx, rest, stdin, stdout, stderr)
+	case "ask":
+		return runAsk(ctx, rest, stdout, stderr)
+	case "eval":
+		return runEval(ctx, rest, stdout, stderr)
+	case "content":
+		return runContent(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// commonFlags are the flags every command that reads content takes.
+type commonFlags struct {
+	content string
+	lang    string
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.content, "content", envContentDir(), "content folder (default: LOA_CONTENT_DIR, else the built-in content)")
+	fs.StringVar(&c.lang, "lang", "vi", "language: vi, hmn, dao, tay, giay")
+}
+
+func (c *commonFlags) language() (knowledge.Lang, error) {
+	l, err := knowledge.ParseLang(c.lang)
+	if err != nil {
+		return "", usageError{err.Error()}
+	}
+	return l, nil
+}
+
+// contentFS returns the content folder to use: dir, or the built-in one.
+func contentFS(dir string) (fs.FS, error) {
+	if dir == "" {
+		return content.FS(), nil
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("content folder: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("content folder %s is a file, not a folder", dir)
+	}
+	return os.DirFS(dir), nil
+}
+
+// openBase loads the knowledge base, printing content errors for editors.
+func openBase(ctx context.Context, dir string, stderr io.Writer) (*knowledge.Base, error) {
+	fsys, err := contentFS(dir)
+	if err != nil {
+		return nil, err
+	}
+	kb, problems, err := knowledge.Open(ctx, fsys)
+	if err != nil && problems.Count(knowledge.Error) == 0 {
+		return nil, fmt.Errorf("load content: %w", err)
+	}
+	if err != nil {
+		for _, p := range problems {
+			if p.Severity == knowledge.Error {
+				fmt.Fprintln(stderr, p)
+			}
+		}
+		return nil, fmt.Errorf("cannot use the content (run `loa content check` for details): %d error(s)", problems.Count(knowledge.Error))
+	}
+	return kb, nil
+}
+
+func loadCatalog() (*locales.Catalog, error) {
+	cat, err := locales.Load(locales.FS())
+	if err != nil {
+		return nil, fmt.Errorf("interface text: %w", err)
+	}
+	return cat, nil
+}
+
+// parseFlags parses flags that may come before or after the positional
+// arguments ("loa ask 'question' --json") and returns the positionals.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("loa "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// envContentDir is the content folder named by the environment, if any.
+func envContentDir() string { return os.Getenv("LOA_CONTENT_DIR") }

@@ -1,0 +1,150 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Indexed field names. Each text field is indexed three ways: with accents
+// (exact), folded, and as folded syllable pairs (bigrams).
+const (
+	fieldProc = "proc"
+	fieldLang = "lang"
+)
+
+var textFields = []string{"kw", "title", "summary", "body"}
+
+func exactField(f string) string  { return f + "_exact" }
+func foldField(f string) string   { return f + "_fold" }
+func bigramField(f string) string { return f + "_bi" }
+
+// newIndexMapping describes how procedure texts are analysed.
+func newIndexMapping() (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	if err := addAnalyzers(im); err != nil {
+		return nil, fmt.Errorf("define analyzers: %w", err)
+	}
+	im.ScoringModel = "bm25"
+	doc := bleve.NewDocumentStaticMapping()
+	keyword := bleve.NewKeywordFieldMapping()
+	keyword.IncludeInAll = false
+	doc.AddFieldMappingsAt(fieldProc, keyword)
+	doc.AddFieldMappingsAt(fieldLang, keyword)
+	for _, f := range textFields {
+		doc.AddFieldMappingsAt(f,
+			textMapping(exactField(f), analyzerExact),
+			textMapping(foldField(f), analyzerFold),
+			textMapping(bigramField(f), analyzerBigram))
+	}
+	im.DefaultMapping = doc
+	im.DefaultAnalyzer = analyzerFold
+	return im, nil
+}
+
+func textMapping(name, analyzer string) *mapping.FieldMapping {
+	fm := bleve.NewTextFieldMapping()
+	fm.Name = name
+	fm.Analyzer = analyzer
+	fm.Store = false
+	fm.IncludeInAll = false
+	fm.IncludeTermVectors = false
+	fm.DocValues = false
+	return fm
+}
+
+// docID names the index document of one procedure in one language.
+func docID(id string, lang Lang) string { return id + "/" + string(lang) }
+
+func splitDocID(s string) (string, Lang) {
+	i := strings.LastIndexByte(s, '/')
+	if i < 0 {
+		return s, Vietnamese
+	}
+	return s[:i], Lang(s[i+1:])
+}
+
+// indexText is what the index sees of one procedure text; it is also what
+// `loa content export` writes.
+func indexText(p *Procedure, t *Text) map[string]any {
+	return map[string]any{
+		fieldProc: p.ID,
+		fieldLang: string(t.Lang),
+		"kw":      t.Keywords,
+		"title":   t.Title,
+		"summary": Clean(t.Summary),
+		"body":    bodyText(t),
+	}
+}
+
+// bodyText is the searchable text of a procedure beyond title and summary.
+func bodyText(t *Text) string {
+	parts := []string{t.Where, t.Fee, t.Duration, t.Deadline}
+	for _, k := range SectionKeys() {
+		parts = append(parts, t.Sections[k].Plain)
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if p = Clean(p); p != "" {
+			b.WriteString(p)
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// buildIndex indexes every text of every procedure in memory.
+func buildIndex(ctx context.Context, c *Content) (bleve.Index, error) {
+	im, err := newIndexMapping()
+	if err != nil {
+		return nil, err
+	}
+	// An empty path gives an in-memory scorch index (NewMemOnly is the slower
+	// legacy upsidedown store).
+	idx, err := bleve.New("", im)
+	if err != nil {
+		return nil, fmt.Errorf("create search index: %w", err)
+	}
+	batch := idx.NewBatch()
+	for _, p := range c.Procedures {
+		if err := ctx.Err(); err != nil {
+			idx.Close()
+			return nil, err
+		}
+		for _, lang := range Langs() {
+			t := p.Texts[lang]
+			if t == nil {
+				continue
+			}
+			if err := batch.Index(docID(p.ID, lang), indexText(p, t)); err != nil {
+				idx.Close()
+				return nil, fmt.Errorf("index %s: %w", t.File, err)
+			}
+		}
+	}
+	if err := idx.Batch(batch); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("index content: %w", err)
+	}
+	return idx, nil
+}
+
+// Clean removes the [n] source markers from text meant for citizens.
+func Clean(s string) string {
+	s = citationPattern.ReplaceAllString(s, "")
+	s = strings.ReplaceAll(s, " .", ".")
+	s = strings.ReplaceAll(s, " ,", ",")
+	s = strings.ReplaceAll(s, " ;", ";")
+	return collapseLines(s)
+}
+
+func collapseLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = collapse(l)
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}

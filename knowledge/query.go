@@ -1,0 +1,191 @@
+package knowledge
+
+import (
+	"strings"
+	"unicode"
+)
+
+// maxQueryTerms bounds the work one question can cause; citizens' questions
+// are short, and a pasted letter need not be searched whole.
+const maxQueryTerms = 48
+
+// chatShorthand expands what people type on phones into the words the
+// content uses. Keys and values are folded.
+var chatShorthand = map[string]string{
+	"ko": "khong", "k": "khong", "kh": "khong", "hok": "khong", "hong": "khong", "kg": "khong", "khg": "khong",
+	"j": "gi", "gj": "gi",
+	"dc": "duoc", "dk": "dang ky", "dki": "dang ky", "dky": "dang ky",
+	"ntn": "nhu the nao", "bn": "bao nhieu", "bnhieu": "bao nhieu",
+	"e": "em", "a": "anh", "c": "chi", "mik": "minh", "mh": "minh",
+	"mk": "mat khau", "pass": "mat khau", "sdt": "so dien thoai", "dt": "dien thoai",
+	"tk": "tai khoan", "vs": "voi", "cx": "cung", "r": "roi", "ns": "noi",
+	"lm": "lam", "ck": "chong", "vk": "vo", "bme": "bo me", "ubnd": "ubnd",
+	"ki": "ky", "li": "ly", "ng": "nguoi", "nguoj": "nguoi", "trc": "truoc",
+	"cmt": "cmnd", "cccd": "cccd", "gks": "giay khai sinh", "xa": "xa",
+	"vneid": "vneid", "dvc": "dich vu cong", "bhxh": "bhxh",
+}
+
+// questionWords carry no topic: they are left out when judging how much of a
+// question the best procedure covers. Folded.
+var questionWords = setOf(
+	"toi", "tui", "em", "anh", "chi", "minh", "ban", "oi", "a", "ah", "nhe", "nha", "nhi", "vay", "the", "thi", "la",
+	"co", "khong", "gi", "nao", "o", "dau", "can", "phai", "lam", "sao", "nhu", "bao", "nhieu", "lau",
+	"duoc", "cho", "cua", "va", "voi", "hay", "hoac", "muon", "xin", "hoi", "giup", "cach", "thu", "tuc",
+	"viec", "nay", "do", "roi", "se", "da", "dang", "di", "den", "tai", "tu", "ra", "vao", "len", "con",
+	"nha", "mot", "hai", "cac", "nhung", "moi", "ai", "khi", "neu", "ma", "vi", "de", "trong", "ngoai",
+	"bay", "gio", "luc", "ngay", "hom", "qua", "mai", "biet", "noi", "hieu", "ho", "no", "chung", "cung",
+	"rat", "qua", "lai", "thoi", "van", "chua", "xong", "het", "them", "nua", "it", "nhieu", "bi", "bo",
+	"me", "ong", "ba", "chau", "vo", "chong", "nguoi", "gia", "dinh", "nhe", "ak", "ha", "huhu", "nhieu",
+	"giay", "to", "lam", "sao", "the", "nao", "vay", "roi", "cai", "nay", "kia", "ay", "dau", "thang",
+)
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// parsedQuery is a question prepared for search.
+type parsedQuery struct {
+	exact  string   // normalized, accents kept
+	folded []string // folded terms after shorthand expansion and spelling correction
+}
+
+// tokenize splits text into words: letters, digits and inner apostrophes
+// (H'Mông stays one word).
+func tokenize(s string) []string {
+	var out []string
+	var cur strings.Builder
+	runes := []rune(s)
+	for i, r := range runes {
+		isWord := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		if r == '\'' && cur.Len() > 0 && i+1 < len(runes) && unicode.IsLetter(runes[i+1]) {
+			isWord = true
+		}
+		if isWord {
+			cur.WriteRune(r)
+			continue
+		}
+		if cur.Len() > 0 {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// parseQuery prepares a question: normalize, fold, expand shorthand and
+// correct words the content does not know to a close word it does.
+func parseQuery(q string, v *vocabulary) parsedQuery {
+	exact := tokenize(Normalize(q))
+	if len(exact) > maxQueryTerms {
+		exact = exact[:maxQueryTerms]
+	}
+	pq := parsedQuery{exact: strings.Join(exact, " ")}
+	for _, w := range exact {
+		f := Fold(w)
+		if exp, ok := chatShorthand[f]; ok && !v.has(f) || ok && len(f) <= 2 {
+			pq.folded = append(pq.folded, strings.Fields(exp)...)
+			continue
+		}
+		if !v.has(f) {
+			if fix := v.correct(f); fix != "" {
+				f = fix
+			}
+		}
+		pq.folded = append(pq.folded, f)
+	}
+	return pq
+}
+
+// vocabulary is every folded word in the content, with how many texts use it.
+type vocabulary struct {
+	freq map[string]int
+}
+
+func newVocabulary() *vocabulary { return &vocabulary{freq: map[string]int{}} }
+
+func (v *vocabulary) addText(s string) {
+	seen := map[string]bool{}
+	for _, w := range tokenize(Fold(s)) {
+		if !seen[w] {
+			seen[w] = true
+			v.freq[w]++
+		}
+	}
+}
+
+func (v *vocabulary) has(w string) bool { return v.freq[w] > 0 }
+
+// correct returns the most used known word within one edit (a letter added,
+// dropped, changed, or two neighbours swapped) of w, or "" when there is none
+// or w is too short to correct safely.
+func (v *vocabulary) correct(w string) string {
+	if len(w) < 3 || isNumber(w) {
+		return ""
+	}
+	best, bestFreq := "", 0
+	for cand, n := range v.freq {
+		if n > bestFreq && abs(len(cand)-len(w)) <= 1 && withinOneEdit(w, cand) {
+			best, bestFreq = cand, n
+		} else if n == bestFreq && n > 0 && cand < best && abs(len(cand)-len(w)) <= 1 && withinOneEdit(w, cand) {
+			best = cand // deterministic among equals
+		}
+	}
+	return best
+}
+
+func isNumber(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) && r != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// withinOneEdit reports whether a and b differ by at most one insertion,
+// deletion, substitution or transposition of neighbours.
+func withinOneEdit(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) == len(rb) {
+		diff := -1
+		for i := range ra {
+			if ra[i] != rb[i] {
+				if diff >= 0 {
+					// a second difference: only a swap of neighbours is allowed
+					return i == diff+1 && ra[diff] == rb[i] && ra[i] == rb[diff] && string(ra[i+1:]) == string(rb[i+1:])
+				}
+				diff = i
+			}
+		}
+		return true
+	}
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	if len(ra)-len(rb) != 1 {
+		return false
+	}
+	for i := range rb {
+		if ra[i] != rb[i] {
+			return string(ra[i+1:]) == string(rb[i:])
+		}
+	}
+	return true
+}

@@ -1,0 +1,158 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Hit is one procedure that matches a question.
+type Hit struct {
+	ID        string     `json:"id"`
+	Title     string     `json:"title"` // in the asked language when translated, else Vietnamese
+	Score     float64    `json:"score"`
+	Lang      Lang       `json:"lang"` // the language whose text matched best
+	Procedure *Procedure `json:"-"`
+}
+
+// Result is the answer of the search engine to one question.
+type Result struct {
+	Query string `json:"query"`
+	Hits  []Hit  `json:"results"`
+	// Confident is true when the best hit is clearly the answer; otherwise a
+	// caller should offer the top hits as choices, or say it does not know.
+	Confident bool `json:"confident"`
+	// Coverage is the share of the question's topic words found in the best hit.
+	Coverage float64 `json:"coverage"`
+}
+
+// Top returns the best hit, or nil when nothing matched.
+func (r Result) Top() *Hit {
+	if len(r.Hits) == 0 {
+		return nil
+	}
+	return &r.Hits[0]
+}
+
+// Weights are the boosts of each indexed field in a query.
+type weights struct {
+	bigram, fold, exact map[string]float64
+}
+
+var fieldWeights = weights{
+	bigram: map[string]float64{"kw": 6, "title": 5, "summary": 1.5, "body": 0.8},
+	fold:   map[string]float64{"kw": 3, "title": 3, "summary": 1, "body": 0.5},
+	exact:  map[string]float64{"kw": 1.5, "title": 1.5},
+}
+
+// maxHits is how many procedures a search returns.
+const maxHits = 5
+
+// search runs a question against one snapshot.
+func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Result, error) {
+	res := Result{Query: question}
+	pq := parseQuery(question, s.vocab)
+	if len(pq.folded) == 0 {
+		return res, nil
+	}
+	folded := strings.Join(pq.folded, " ")
+	var clauses []query.Query
+	add := func(text, field, analyzer string, boost float64) {
+		mq := bleve.NewMatchQuery(text)
+		mq.SetField(field)
+		mq.Analyzer = analyzer
+		mq.SetBoost(boost)
+		clauses = append(clauses, mq)
+	}
+	for _, f := range textFields {
+		if len(pq.folded) > 1 {
+			add(folded, bigramField(f), analyzerBigram, fieldWeights.bigram[f])
+		}
+		add(folded, foldField(f), analyzerFold, fieldWeights.fold[f])
+		if b, ok := fieldWeights.exact[f]; ok && HasDiacritics(pq.exact) {
+			add(pq.exact, exactField(f), analyzerExact, b)
+		}
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), maxHits*len(Langs())*2, 0, false)
+	sr, err := s.index.SearchInContext(ctx, req)
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
+	best := map[string]int{}
+	for _, h := range sr.Hits {
+		id, matched := splitDocID(h.ID)
+		p := s.content.Procedure(id)
+		if p == nil {
+			continue
+		}
+		if i, ok := best[id]; ok {
+			if h.Score > res.Hits[i].Score {
+				res.Hits[i].Score, res.Hits[i].Lang = h.Score, matched
+			}
+			continue
+		}
+		best[id] = len(res.Hits)
+		res.Hits = append(res.Hits, Hit{ID: id, Title: p.Best(lang).Title, Score: h.Score, Lang: matched, Procedure: p})
+	}
+	sort.SliceStable(res.Hits, func(i, j int) bool { return res.Hits[i].Score > res.Hits[j].Score })
+	if len(res.Hits) > maxHits {
+		res.Hits = res.Hits[:maxHits]
+	}
+	if len(res.Hits) > 0 {
+		res.Coverage = s.coverage(pq.folded, res.Hits[0].ID)
+	}
+	res.Confident = s.confidence.judge(res)
+	return res, nil
+}
+
+// coverage is the share of topic words of the question that the procedure's
+// texts contain.
+func (s *snapshot) coverage(words []string, id string) float64 {
+	known := s.words[id]
+	topic, found := 0, 0
+	for _, w := range words {
+		if questionWords[w] {
+			continue
+		}
+		topic++
+		if known[w] {
+			found++
+		}
+	}
+	if topic == 0 {
+		return 0
+	}
+	return float64(found) / float64(topic)
+}
+
+// Confidence holds the thresholds of the "answer directly" decision. They
+// are calibrated on the dev set (see README, "Calibrating confidence").
+type Confidence struct {
+	MinScore    float64 // the best hit's score must reach this
+	MinMargin   float64 // and beat the second by this share of its own score
+	MinCoverage float64 // and contain this share of the question's topic words
+}
+
+// DefaultConfidence returns the thresholds calibrated on
+// knowledge/testdata/eval-vi.jsonl.
+func DefaultConfidence() Confidence {
+	return Confidence{MinScore: 1.0, MinMargin: 0.15, MinCoverage: 0.5}
+}
+
+func (c Confidence) judge(r Result) bool {
+	if len(r.Hits) == 0 {
+		return false
+	}
+	top := r.Hits[0].Score
+	if top < c.MinScore || r.Coverage < c.MinCoverage {
+		return false
+	}
+	if len(r.Hits) > 1 && (top-r.Hits[1].Score)/top < c.MinMargin {
+		return false
+	}
+	return true
+}
