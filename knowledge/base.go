@@ -25,6 +25,8 @@ type snapshot struct {
 	index      bleve.Index
 	vocab      *vocabulary
 	words      map[string]map[string]bool // procedure id → folded words of all its texts
+	headWords  map[string]map[string]bool // procedure id → folded words of its titles and keywords
+	synonyms   [][][]string               // folded synonym groups, each phrase split into words
 	confidence Confidence
 
 	mu     sync.RWMutex // searches hold it shared; retiring holds it alone
@@ -78,10 +80,15 @@ func (b *Base) build(ctx context.Context, fsys fs.FS) (*snapshot, Problems, erro
 	if err != nil {
 		return nil, problems, err
 	}
-	s := &snapshot{content: c, problems: problems, index: idx, vocab: newVocabulary(), words: map[string]map[string]bool{}, confidence: b.confidence}
+	s := &snapshot{content: c, problems: problems, index: idx, vocab: newVocabulary(), words: map[string]map[string]bool{}, headWords: map[string]map[string]bool{}, confidence: b.confidence}
 	for _, p := range c.Procedures {
-		words := map[string]bool{}
+		words, head := map[string]bool{}, map[string]bool{}
 		for _, t := range p.Texts {
+			for _, text := range append([]string{t.Title}, t.Keywords...) {
+				for _, w := range tokenize(Fold(text)) {
+					head[w] = true
+				}
+			}
 			for _, text := range append([]string{t.Title, t.Summary, bodyText(t)}, t.Keywords...) {
 				s.vocab.addText(text)
 				for _, w := range tokenize(Fold(text)) {
@@ -89,7 +96,15 @@ func (b *Base) build(ctx context.Context, fsys fs.FS) (*snapshot, Problems, erro
 				}
 			}
 		}
-		s.words[p.ID] = words
+		s.words[p.ID], s.headWords[p.ID] = words, head
+	}
+	for _, g := range c.Synonyms {
+		var group [][]string
+		for _, phrase := range g {
+			s.vocab.addText(phrase)
+			group = append(group, tokenize(Fold(phrase)))
+		}
+		s.synonyms = append(s.synonyms, group)
 	}
 	return s, problems, nil
 }

@@ -19,6 +19,7 @@ type Content struct {
 	Procedures []*Procedure // sorted by ID
 	Categories []Category
 	Glossary   []Term
+	Synonyms   [][]string // groups of phrases citizens use for the same thing
 }
 
 // Procedure returns the procedure with the given id, or nil.
@@ -45,6 +46,7 @@ const (
 	proceduresDir  = "procedures"
 	categoriesFile = "categories.yaml"
 	glossaryFile   = "glossary.yaml"
+	synonymsFile   = "synonyms.yaml"
 )
 
 var (
@@ -60,6 +62,7 @@ func Load(fsys fs.FS) (*Content, Problems) {
 	c := &Content{}
 	c.Categories = loadCategories(fsys, &problems)
 	c.Glossary = loadGlossary(fsys, &problems)
+	c.Synonyms = loadSynonyms(fsys, &problems)
 	c.Procedures = loadProcedures(fsys, c, &problems)
 	problems.sort()
 	return c, problems
@@ -386,6 +389,29 @@ func loadGlossary(fsys fs.FS, problems *Problems) []Term {
 		terms = append(terms, term)
 	}
 	return terms
+}
+
+func loadSynonyms(fsys fs.FS, problems *Problems) [][]string {
+	var raw [][]string
+	if !decodeYAMLFile(fsys, synonymsFile, &raw, problems) {
+		return nil
+	}
+	pl := problemList{all: problems, file: synonymsFile}
+	var groups [][]string
+	for i, g := range raw {
+		var group []string
+		for _, phrase := range g {
+			if phrase = strings.TrimSpace(phrase); phrase != "" {
+				group = append(group, phrase)
+			}
+		}
+		if len(group) < 2 {
+			pl.errorf(0, "synonym group %d has fewer than two phrases", i+1)
+			continue
+		}
+		groups = append(groups, group)
+	}
+	return groups
 }
 
 // decodeYAMLFile strictly decodes a YAML file, reporting problems in terms

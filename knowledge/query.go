@@ -49,8 +49,33 @@ func setOf(words ...string) map[string]bool {
 
 // parsedQuery is a question prepared for search.
 type parsedQuery struct {
-	exact  string   // normalized, accents kept
-	folded []string // folded terms after shorthand expansion and spelling correction
+	exact    string   // normalized, accents kept
+	folded   []string // folded terms after shorthand expansion and spelling correction
+	expanded []string // folded synonyms of phrases in the question
+}
+
+// topic returns the folded terms that say what the question is about.
+func (pq parsedQuery) topic() []string {
+	var out []string
+	for _, w := range pq.folded {
+		if !questionWords[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// pairs returns the question's consecutive word pairs, leaving out pairs of
+// two question words ("o dau", "lam gi") that would match any procedure.
+func pairs(words []string) []string {
+	var out []string
+	for i := 0; i+1 < len(words); i++ {
+		if questionWords[words[i]] && questionWords[words[i+1]] {
+			continue
+		}
+		out = append(out, words[i]+" "+words[i+1])
+	}
+	return out
 }
 
 // tokenize splits text into words: letters, digits and inner apostrophes
@@ -81,7 +106,7 @@ func tokenize(s string) []string {
 
 // parseQuery prepares a question: normalize, fold, expand shorthand and
 // correct words the content does not know to a close word it does.
-func parseQuery(q string, v *vocabulary) parsedQuery {
+func parseQuery(q string, v *vocabulary, synonyms [][][]string) parsedQuery {
 	exact := tokenize(Normalize(q))
 	if len(exact) > maxQueryTerms {
 		exact = exact[:maxQueryTerms]
@@ -100,7 +125,48 @@ func parseQuery(q string, v *vocabulary) parsedQuery {
 		}
 		pq.folded = append(pq.folded, f)
 	}
+	pq.expanded = expand(pq.folded, synonyms)
 	return pq
+}
+
+// expand returns the other phrases of every synonym group that has a phrase
+// in words. Groups hold folded phrases split into words.
+func expand(words []string, groups [][][]string) []string {
+	var out []string
+	for _, g := range groups {
+		hit := -1
+		for i, phrase := range g {
+			if containsPhrase(words, phrase) {
+				hit = i
+				break
+			}
+		}
+		if hit < 0 {
+			continue
+		}
+		for i, phrase := range g {
+			if i != hit && !containsPhrase(words, phrase) {
+				out = append(out, strings.Join(phrase, " "))
+			}
+		}
+	}
+	return out
+}
+
+func containsPhrase(words, phrase []string) bool {
+	for i := 0; i+len(phrase) <= len(words); i++ {
+		match := true
+		for j, p := range phrase {
+			if words[i+j] != p {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
 }
 
 // vocabulary is every folded word in the content, with how many texts use it.

@@ -38,15 +38,23 @@ func (r Result) Top() *Hit {
 	return &r.Hits[0]
 }
 
-// Weights are the boosts of each indexed field in a query.
+// weights are the boosts of each indexed field in a query.
 type weights struct {
 	bigram, fold, exact map[string]float64
+	questionShare       float64 // weight of question words against topic words
+	synonymShare        float64 // weight of synonyms against the question's own words
+	rerankShare         float64 // how much a hit's score depends on its keywords and title covering the question
 }
 
+// fieldWeights favour keywords and titles, and syllable pairs over single
+// syllables: "khai sinh" together says more than "khai" and "sinh" apart.
 var fieldWeights = weights{
-	bigram: map[string]float64{"kw": 6, "title": 5, "summary": 1.5, "body": 0.8},
-	fold:   map[string]float64{"kw": 3, "title": 3, "summary": 1, "body": 0.5},
-	exact:  map[string]float64{"kw": 1.5, "title": 1.5},
+	bigram:        map[string]float64{"kw": 6, "title": 5, "summary": 1.5, "body": 0.8},
+	fold:          map[string]float64{"kw": 3, "title": 3, "summary": 1, "body": 0.5},
+	exact:         map[string]float64{"kw": 1.5, "title": 1.5},
+	questionShare: 0.5,
+	synonymShare:  0.5,
+	rerankShare:   0.5,
 }
 
 // maxHits is how many procedures a search returns.
@@ -55,26 +63,46 @@ const maxHits = 5
 // search runs a question against one snapshot.
 func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Result, error) {
 	res := Result{Query: question}
-	pq := parseQuery(question, s.vocab)
+	pq := parseQuery(question, s.vocab, s.synonyms)
 	if len(pq.folded) == 0 {
 		return res, nil
 	}
-	folded := strings.Join(pq.folded, " ")
 	var clauses []query.Query
-	add := func(text, field, analyzer string, boost float64) {
+	match := func(text, field, analyzer string, boost float64) {
 		mq := bleve.NewMatchQuery(text)
 		mq.SetField(field)
 		mq.Analyzer = analyzer
 		mq.SetBoost(boost)
 		clauses = append(clauses, mq)
 	}
+	term := func(t, field string, boost float64) {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(field)
+		tq.SetBoost(boost)
+		clauses = append(clauses, tq)
+	}
+	topic := strings.Join(pq.topic(), " ")
+	all := strings.Join(pq.folded, " ")
+	expansion := strings.Join(pq.expanded, " ")
 	for _, f := range textFields {
-		if len(pq.folded) > 1 {
-			add(folded, bigramField(f), analyzerBigram, fieldWeights.bigram[f])
+		w := fieldWeights
+		if topic != "" {
+			match(topic, foldField(f), analyzerFold, w.fold[f])
 		}
-		add(folded, foldField(f), analyzerFold, fieldWeights.fold[f])
-		if b, ok := fieldWeights.exact[f]; ok && HasDiacritics(pq.exact) {
-			add(pq.exact, exactField(f), analyzerExact, b)
+		match(all, foldField(f), analyzerFold, w.fold[f]*w.questionShare)
+		for _, pair := range pairs(pq.folded) {
+			term(pair, bigramField(f), w.bigram[f])
+		}
+		if expansion != "" {
+			match(expansion, foldField(f), analyzerFold, w.fold[f]*w.synonymShare)
+			for _, phrase := range pq.expanded {
+				for _, pair := range pairs(strings.Fields(phrase)) {
+					term(pair, bigramField(f), w.bigram[f]*w.synonymShare)
+				}
+			}
+		}
+		if b, ok := w.exact[f]; ok && HasDiacritics(pq.exact) {
+			match(pq.exact, exactField(f), analyzerExact, b)
 		}
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), maxHits*len(Langs())*2, 0, false)
@@ -98,6 +126,12 @@ func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Resu
 		best[id] = len(res.Hits)
 		res.Hits = append(res.Hits, Hit{ID: id, Title: p.Best(lang).Title, Score: h.Score, Lang: matched, Procedure: p})
 	}
+	// Rerank: a procedure whose keywords and title explain more of the
+	// question's topic words is the likelier answer.
+	topicWords := pq.topic()
+	for i := range res.Hits {
+		res.Hits[i].Score *= 1 - fieldWeights.rerankShare + fieldWeights.rerankShare*coverageIn(topicWords, s.headWords[res.Hits[i].ID])
+	}
 	sort.SliceStable(res.Hits, func(i, j int) bool { return res.Hits[i].Score > res.Hits[j].Score })
 	if len(res.Hits) > maxHits {
 		res.Hits = res.Hits[:maxHits]
@@ -107,6 +141,20 @@ func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Resu
 	}
 	res.Confident = s.confidence.judge(res)
 	return res, nil
+}
+
+// coverageIn is the share of words found in known; 0 for no words.
+func coverageIn(words []string, known map[string]bool) float64 {
+	if len(words) == 0 {
+		return 0
+	}
+	n := 0
+	for _, w := range words {
+		if known[w] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(words))
 }
 
 // coverage is the share of topic words of the question that the procedure's
