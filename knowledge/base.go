@@ -24,9 +24,8 @@ type snapshot struct {
 	problems   Problems
 	index      bleve.Index
 	vocab      *vocabulary
-	words      map[string]map[string]bool // procedure id → folded words of all its texts
-	headWords  map[string]map[string]bool // procedure id → folded words of its titles and keywords
-	synonyms   [][][]string               // folded synonym groups, each phrase split into words
+	profiles   map[string]*profile // by procedure id
+	synonyms   [][][]string        // folded synonym groups, each phrase split into words
 	confidence Confidence
 
 	mu     sync.RWMutex // searches hold it shared; retiring holds it alone
@@ -80,23 +79,9 @@ func (b *Base) build(ctx context.Context, fsys fs.FS) (*snapshot, Problems, erro
 	if err != nil {
 		return nil, problems, err
 	}
-	s := &snapshot{content: c, problems: problems, index: idx, vocab: newVocabulary(), words: map[string]map[string]bool{}, headWords: map[string]map[string]bool{}, confidence: b.confidence}
+	s := &snapshot{content: c, problems: problems, index: idx, vocab: newVocabulary(), profiles: map[string]*profile{}, confidence: b.confidence}
 	for _, p := range c.Procedures {
-		words, head := map[string]bool{}, map[string]bool{}
-		for _, t := range p.Texts {
-			for _, text := range append([]string{t.Title}, t.Keywords...) {
-				for _, w := range tokenize(Fold(text)) {
-					head[w] = true
-				}
-			}
-			for _, text := range append([]string{t.Title, t.Summary, bodyText(t)}, t.Keywords...) {
-				s.vocab.addText(text)
-				for _, w := range tokenize(Fold(text)) {
-					words[w] = true
-				}
-			}
-		}
-		s.words[p.ID], s.headWords[p.ID] = words, head
+		s.profiles[p.ID] = newProfile(p, s.vocab)
 	}
 	for _, g := range c.Synonyms {
 		var group [][]string
@@ -107,6 +92,39 @@ func (b *Base) build(ctx context.Context, fsys fs.FS) (*snapshot, Problems, erro
 		s.synonyms = append(s.synonyms, group)
 	}
 	return s, problems, nil
+}
+
+// profile is what the engine knows of one procedure's words, to judge how
+// well it explains a question.
+type profile struct {
+	words map[string]bool // folded words of all its texts
+	exact map[string]bool // the same words with their accents
+	head  map[string]bool // folded words of its titles and keywords
+	pairs map[string]bool // folded pairs of neighbouring words
+}
+
+func newProfile(p *Procedure, v *vocabulary) *profile {
+	pr := &profile{words: map[string]bool{}, exact: map[string]bool{}, head: map[string]bool{}, pairs: map[string]bool{}}
+	for _, t := range p.Texts {
+		head := append([]string{t.Title}, t.Keywords...)
+		for i, text := range append(head, t.Summary, bodyText(t)) {
+			v.addText(text)
+			exact := tokenize(Normalize(text))
+			var prev string
+			for _, e := range exact {
+				f := Fold(e)
+				pr.exact[e], pr.words[f] = true, true
+				if i < len(head) {
+					pr.head[f] = true
+				}
+				if prev != "" {
+					pr.pairs[prev+" "+f] = true
+				}
+				prev = f
+			}
+		}
+	}
+	return pr
 }
 
 // acquire returns the current snapshot, held for reading until release.

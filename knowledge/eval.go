@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 )
 
@@ -94,28 +95,50 @@ type Searcher interface {
 
 // Evaluate runs every case through s and scores the answers.
 func Evaluate(ctx context.Context, s Searcher, cases []EvalCase) (EvalReport, error) {
-	var r EvalReport
-	var at1, at3, confRight, confWrong, oosRejected int
-	var rr float64
-	for _, c := range cases {
+	results, err := answerAll(ctx, s, cases)
+	if err != nil {
+		return EvalReport{}, err
+	}
+	return score(cases, results, func(r Result) bool { return r.Confident }), nil
+}
+
+// answerAll searches every case's question.
+func answerAll(ctx context.Context, s Searcher, cases []EvalCase) ([]Result, error) {
+	results := make([]Result, len(cases))
+	for i, c := range cases {
 		lang := Vietnamese
 		if c.Lang != "" {
 			lang, _ = ParseLang(c.Lang)
 		}
 		res, err := s.Search(ctx, c.Question, lang)
 		if err != nil {
-			return r, fmt.Errorf("line %d: %w", c.Line, err)
+			return nil, fmt.Errorf("line %d: %w", c.Line, err)
 		}
+		results[i] = res
+	}
+	return results, nil
+}
+
+// score measures results against the cases, judging confidence with
+// confident.
+func score(cases []EvalCase, results []Result, confident func(Result) bool) EvalReport {
+	var r EvalReport
+	var at1, at3, confRight, confWrong, oosRejected int
+	var rr float64
+	for i, c := range cases {
+		res := results[i]
+		sure := confident(res)
 		r.N++
 		var got []string
 		for _, h := range res.Hits {
 			got = append(got, h.ID)
 		}
+		miss := EvalMiss{c.Line, c.Question, c.Expected, got, sure}
 		if !c.InScope() {
-			if !res.Confident {
+			if !sure {
 				oosRejected++
 			} else {
-				r.Misses = append(r.Misses, EvalMiss{c.Line, c.Question, c.Expected, got, res.Confident})
+				r.Misses = append(r.Misses, miss)
 			}
 			continue
 		}
@@ -136,15 +159,15 @@ func Evaluate(ctx context.Context, s Searcher, cases []EvalCase) (EvalReport, er
 		if rank > 0 {
 			rr += 1 / float64(rank)
 		}
-		if res.Confident {
+		if sure {
 			if rank == 1 {
 				confRight++
 			} else {
 				confWrong++
 			}
 		}
-		if rank != 1 || !res.Confident {
-			r.Misses = append(r.Misses, EvalMiss{c.Line, c.Question, c.Expected, got, res.Confident})
+		if rank != 1 || !sure {
+			r.Misses = append(r.Misses, miss)
 		}
 	}
 	if r.InScope > 0 {
@@ -155,7 +178,58 @@ func Evaluate(ctx context.Context, s Searcher, cases []EvalCase) (EvalReport, er
 	if oos := r.N - r.InScope; oos > 0 {
 		r.OOSRejected = float64(oosRejected) / float64(oos)
 	}
-	return r, nil
+	return r
+}
+
+// CalibrationGoal bounds the mistakes calibration may trade for answering
+// more questions directly.
+type CalibrationGoal struct {
+	MaxConfidentWrong float64 // share of in-scope questions answered confidently and wrongly
+	MinOOSRejected    float64 // share of out-of-scope questions not answered confidently
+}
+
+// Calibrate searches thresholds that answer the most in-scope questions
+// confidently and rightly while meeting goal, and reports how they score.
+func Calibrate(ctx context.Context, s Searcher, cases []EvalCase, goal CalibrationGoal) (Confidence, EvalReport, error) {
+	results, err := answerAll(ctx, s, cases)
+	if err != nil {
+		return Confidence{}, EvalReport{}, err
+	}
+	var scores []float64
+	for _, r := range results {
+		if len(r.Hits) > 0 {
+			scores = append(scores, r.Hits[0].Score)
+		}
+	}
+	sort.Float64s(scores)
+	var best Confidence
+	var bestReport EvalReport
+	found := false
+	for q := 0; q < 20; q++ { // score thresholds at every 5th percentile of top scores
+		minScore := 0.0
+		if len(scores) > 0 {
+			minScore = scores[q*len(scores)/20]
+		}
+		for margin := 0.0; margin <= 0.9001; margin += 0.025 {
+			for cov := 0.0; cov <= 1.0001; cov += 0.05 {
+				for _, pair := range []bool{false, true} {
+					c := Confidence{MinScore: minScore, MinMargin: margin, MinCoverage: cov, NeedPair: pair}
+					r := score(cases, results, c.judge)
+					if r.ConfidentWrong > goal.MaxConfidentWrong || r.OOSRejected < goal.MinOOSRejected {
+						continue
+					}
+					if !found || r.ConfidentCorrect > bestReport.ConfidentCorrect {
+						best, bestReport, found = c, r, true
+					}
+				}
+			}
+		}
+	}
+	if !found {
+		return Confidence{}, EvalReport{}, fmt.Errorf("no thresholds meet confident_wrong <= %.3f and oos_rejected >= %.3f", goal.MaxConfidentWrong, goal.MinOOSRejected)
+	}
+	bestReport.Misses = nil
+	return best, bestReport, nil
 }
 
 func contains(ids []string, id string) bool {

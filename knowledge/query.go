@@ -49,9 +49,19 @@ func setOf(words ...string) map[string]bool {
 
 // parsedQuery is a question prepared for search.
 type parsedQuery struct {
-	exact    string   // normalized, accents kept
-	folded   []string // folded terms after shorthand expansion and spelling correction
-	expanded []string // folded synonyms of phrases in the question
+	exact    string            // normalized, accents kept
+	folded   []string          // folded terms after shorthand expansion and spelling correction
+	expanded []string          // folded synonyms of phrases in the question
+	accented map[string]string // folded → accented form, for words typed with accents
+}
+
+// known reports whether a procedure's words include w; a word the user typed
+// with accents must match them ("lúa", rice, is not "lừa", to cheat).
+func (pq parsedQuery) known(w string, folded, exact map[string]bool) bool {
+	if e, ok := pq.accented[w]; ok {
+		return exact[e]
+	}
+	return folded[w]
 }
 
 // topic returns the folded terms that say what the question is about.
@@ -111,9 +121,12 @@ func parseQuery(q string, v *vocabulary, synonyms [][][]string) parsedQuery {
 	if len(exact) > maxQueryTerms {
 		exact = exact[:maxQueryTerms]
 	}
-	pq := parsedQuery{exact: strings.Join(exact, " ")}
+	pq := parsedQuery{exact: strings.Join(exact, " "), accented: map[string]string{}}
 	for _, w := range exact {
 		f := Fold(w)
+		if f != w {
+			pq.accented[f] = w
+		}
 		if exp, ok := chatShorthand[f]; ok && !v.has(f) || ok && len(f) <= 2 {
 			pq.folded = append(pq.folded, strings.Fields(exp)...)
 			continue

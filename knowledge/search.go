@@ -28,6 +28,9 @@ type Result struct {
 	Confident bool `json:"confident"`
 	// Coverage is the share of the question's topic words found in the best hit.
 	Coverage float64 `json:"coverage"`
+	// Paired is true when the best hit shares a pair of neighbouring words
+	// with the question.
+	Paired bool `json:"paired"`
 }
 
 // Top returns the best hit, or nil when nothing matched.
@@ -130,51 +133,49 @@ func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Resu
 	// question's topic words is the likelier answer.
 	topicWords := pq.topic()
 	for i := range res.Hits {
-		res.Hits[i].Score *= 1 - fieldWeights.rerankShare + fieldWeights.rerankShare*coverageIn(topicWords, s.headWords[res.Hits[i].ID])
+		pr := s.profiles[res.Hits[i].ID]
+		res.Hits[i].Score *= 1 - fieldWeights.rerankShare + fieldWeights.rerankShare*pq.coverage(topicWords, pr.head, pr.exact)
 	}
 	sort.SliceStable(res.Hits, func(i, j int) bool { return res.Hits[i].Score > res.Hits[j].Score })
 	if len(res.Hits) > maxHits {
 		res.Hits = res.Hits[:maxHits]
 	}
 	if len(res.Hits) > 0 {
-		res.Coverage = s.coverage(pq.folded, res.Hits[0].ID)
+		pr := s.profiles[res.Hits[0].ID]
+		res.Coverage = pq.coverage(topicWords, pr.words, pr.exact)
+		res.Paired = pq.paired(pr.pairs)
 	}
 	res.Confident = s.confidence.judge(res)
 	return res, nil
 }
 
-// coverageIn is the share of words found in known; 0 for no words.
-func coverageIn(words []string, known map[string]bool) float64 {
+// coverage is the share of words a procedure knows; 0 for no words.
+func (pq parsedQuery) coverage(words []string, folded, exact map[string]bool) float64 {
 	if len(words) == 0 {
 		return 0
 	}
 	n := 0
 	for _, w := range words {
-		if known[w] {
+		if pq.known(w, folded, exact) {
 			n++
 		}
 	}
 	return float64(n) / float64(len(words))
 }
 
-// coverage is the share of topic words of the question that the procedure's
-// texts contain.
-func (s *snapshot) coverage(words []string, id string) float64 {
-	known := s.words[id]
-	topic, found := 0, 0
-	for _, w := range words {
-		if questionWords[w] {
-			continue
-		}
-		topic++
-		if known[w] {
-			found++
+// paired reports whether the procedure's text has a pair of neighbouring
+// words of the question (other than two question words), or the question
+// has a single topic word.
+func (pq parsedQuery) paired(known map[string]bool) bool {
+	if len(pq.topic()) == 1 && len(pq.folded) == 1 {
+		return true
+	}
+	for _, p := range pairs(pq.folded) {
+		if known[p] {
+			return true
 		}
 	}
-	if topic == 0 {
-		return 0
-	}
-	return float64(found) / float64(topic)
+	return false
 }
 
 // Confidence holds the thresholds of the "answer directly" decision. They
@@ -183,12 +184,13 @@ type Confidence struct {
 	MinScore    float64 // the best hit's score must reach this
 	MinMargin   float64 // and beat the second by this share of its own score
 	MinCoverage float64 // and contain this share of the question's topic words
+	NeedPair    bool    // and share a pair of neighbouring words with the question
 }
 
 // DefaultConfidence returns the thresholds calibrated on
 // knowledge/testdata/eval-vi.jsonl.
 func DefaultConfidence() Confidence {
-	return Confidence{MinScore: 1.0, MinMargin: 0.15, MinCoverage: 0.5}
+	return Confidence{MinScore: 0.15, MinMargin: 0.4, MinCoverage: 0.65, NeedPair: true}
 }
 
 func (c Confidence) judge(r Result) bool {
@@ -196,7 +198,7 @@ func (c Confidence) judge(r Result) bool {
 		return false
 	}
 	top := r.Hits[0].Score
-	if top < c.MinScore || r.Coverage < c.MinCoverage {
+	if top < c.MinScore || r.Coverage < c.MinCoverage || c.NeedPair && !r.Paired {
 		return false
 	}
 	if len(r.Hits) > 1 && (top-r.Hits[1].Score)/top < c.MinMargin {

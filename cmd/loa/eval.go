@@ -17,6 +17,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	common.register(fs)
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	misses := fs.Bool("misses", false, "list the questions answered wrongly or not confidently")
+	calibrate := fs.Bool("calibrate", false, "search confidence thresholds for this file (see README)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -42,6 +43,14 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer kb.Close()
+	if *calibrate {
+		conf, report, err := knowledge.Calibrate(ctx, kb, cases, knowledge.CalibrationGoal{MaxConfidentWrong: 0.02, MinOOSRejected: 0.95})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "MinScore: %.3f, MinMargin: %.3f, MinCoverage: %.2f, NeedPair: %v\n%s\n", conf.MinScore, conf.MinMargin, conf.MinCoverage, conf.NeedPair, report.Summary())
+		return nil
+	}
 	report, err := knowledge.Evaluate(ctx, kb, cases)
 	if err != nil {
 		return err
