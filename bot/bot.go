@@ -141,8 +141,12 @@ const maxChoices = 3
 // choice opens a numbered choice when the user types its number.
 func (c *Core) choice(s *Session, text string) ([]Reply, bool) {
 	n, err := strconv.Atoi(strings.TrimSuffix(text, "."))
-	if err != nil || n < 1 || n > len(s.Choices) {
+	switch {
+	case err != nil:
 		return nil, false
+	case n < 1 || n > len(s.Choices):
+		// A bare number is never a question worth searching.
+		return []Reply{message("choice.unknown")}, true
 	}
 	return c.Card(s, s.Choices[n-1]), true
 }

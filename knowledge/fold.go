@@ -24,6 +24,9 @@ func Normalize(s string) string {
 // đ becomes d, so "Đăng ký" and "dang ky" are the same word. Letters are
 // never dropped: H'Mông and Dao tone letters at the end of a syllable stay.
 func Fold(s string) string {
+	if isASCII(s) {
+		return asciiFold(s)
+	}
 	d := norm.NFD.String(s)
 	var b strings.Builder
 	b.Grow(len(d))
@@ -46,4 +49,33 @@ func Fold(s string) string {
 // HasDiacritics reports whether folding would change s beyond case.
 func HasDiacritics(s string) bool {
 	return Fold(s) != strings.ToLower(norm.NFC.String(s))
+}
+
+// isASCII reports whether s is plain ASCII, which most questions typed
+// without diacritics are: they need no Unicode normalization.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiFold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' || c == '`' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				switch c := b[j]; {
+				case 'A' <= c && c <= 'Z':
+					b[j] = c + 'a' - 'A'
+				case c == '`':
+					b[j] = '\''
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }

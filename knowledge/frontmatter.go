@@ -82,6 +82,7 @@ type frontMatter struct {
 	values map[string]string
 	lists  map[string][]string
 	lines  map[string]int
+	broken bool // not YAML at all: nothing else about the file can be judged
 }
 
 func (fm frontMatter) line(name string) int { return fm.lines[name] }
@@ -92,7 +93,8 @@ func parseFrontMatter(front []byte, translation bool, pl problemList) frontMatte
 	fm := frontMatter{values: map[string]string{}, lists: map[string][]string{}, lines: map[string]int{}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(front, &doc); err != nil {
-		pl.errorf(yamlErrorLine(err)+1, "front matter is not valid YAML: %s", yamlErrorText(err))
+		pl.errorf(yamlErrorLine(err)+1, "front matter is not valid YAML: %s (a value containing \": \" needs quotes)", strings.TrimSpace(strings.TrimPrefix(yamlErrorText(err), ":")))
+		fm.broken = true
 		return fm
 	}
 	if len(doc.Content) == 0 {
@@ -102,6 +104,7 @@ func parseFrontMatter(front []byte, translation bool, pl problemList) frontMatte
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		pl.errorf(root.Line+1, "front matter must be a list of \"field: value\" lines")
+		fm.broken = true
 		return fm
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {

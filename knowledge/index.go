@@ -16,7 +16,10 @@ const (
 	fieldLang = "lang"
 )
 
-var textFields = []string{"kw", "title", "summary", "body"}
+// textFields are the indexed texts: the head (title and keywords, the ways
+// citizens name the procedure) and the body (everything else). Two fields
+// keep a question's term lookups few.
+var textFields = []string{"head", "body"}
 
 func exactField(f string) string  { return f + "_exact" }
 func foldField(f string) string   { return f + "_fold" }
@@ -73,10 +76,8 @@ func indexText(p *Procedure, t *Text) map[string]any {
 	return map[string]any{
 		fieldProc: p.ID,
 		fieldLang: string(t.Lang),
-		"kw":      t.Keywords,
-		"title":   t.Title,
-		"summary": Clean(t.Summary),
-		"body":    bodyText(t),
+		"head":    append([]string{t.Title}, t.Keywords...),
+		"body":    Clean(t.Summary) + "\n" + bodyText(t),
 	}
 }
 

@@ -169,6 +169,10 @@ func parseText(src []byte, file string, lang Lang, p *Procedure, problems *Probl
 	}
 	translation := lang != Vietnamese
 	fm := parseFrontMatter(front, translation, pl)
+	if fm.broken {
+		parseBody(body, bodyLine, pl) // still report the body's own problems
+		return nil
+	}
 	t := &Text{
 		Lang:         lang,
 		File:         file,

@@ -35,7 +35,7 @@ var questionWords = setOf(
 	"nha", "mot", "hai", "cac", "nhung", "moi", "ai", "khi", "neu", "ma", "vi", "de", "trong", "ngoai",
 	"bay", "gio", "luc", "ngay", "hom", "qua", "mai", "biet", "noi", "hieu", "ho", "no", "chung", "cung",
 	"rat", "qua", "lai", "thoi", "van", "chua", "xong", "het", "them", "nua", "it", "nhieu", "bi", "bo",
-	"me", "ong", "ba", "chau", "vo", "chong", "nguoi", "gia", "dinh", "nhe", "ak", "ha", "huhu", "nhieu",
+	"me", "ong", "ba", "chau", "nguoi", "nhe", "ak", "ha", "huhu", "tien",
 	"giay", "to", "lam", "sao", "the", "nao", "vay", "roi", "cai", "nay", "kia", "ay", "dau", "thang",
 )
 
@@ -69,6 +69,18 @@ func (pq parsedQuery) topic() []string {
 	var out []string
 	for _, w := range pq.folded {
 		if !questionWords[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// questionWords returns the folded terms that only shape the question
+// ("o dau", "lam gi"); they count for little in ranking.
+func (pq parsedQuery) questionWords() []string {
+	var out []string
+	for _, w := range pq.folded {
+		if questionWords[w] {
 			out = append(out, w)
 		}
 	}

@@ -52,9 +52,9 @@ type weights struct {
 // fieldWeights favour keywords and titles, and syllable pairs over single
 // syllables: "khai sinh" together says more than "khai" and "sinh" apart.
 var fieldWeights = weights{
-	bigram:        map[string]float64{"kw": 6, "title": 5, "summary": 1.5, "body": 0.8},
-	fold:          map[string]float64{"kw": 3, "title": 3, "summary": 1, "body": 0.5},
-	exact:         map[string]float64{"kw": 1.5, "title": 1.5},
+	bigram:        map[string]float64{"head": 6, "body": 0.8},
+	fold:          map[string]float64{"head": 3, "body": 0.5},
+	exact:         map[string]float64{"head": 1.5},
 	questionShare: 0.5,
 	synonymShare:  0.5,
 	rerankShare:   0.5,
@@ -72,6 +72,9 @@ func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Resu
 	}
 	var clauses []query.Query
 	match := func(text, field, analyzer string, boost float64) {
+		if boost == 0 {
+			return
+		}
 		mq := bleve.NewMatchQuery(text)
 		mq.SetField(field)
 		mq.Analyzer = analyzer
@@ -79,20 +82,25 @@ func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Resu
 		clauses = append(clauses, mq)
 	}
 	term := func(t, field string, boost float64) {
+		if boost == 0 {
+			return
+		}
 		tq := bleve.NewTermQuery(t)
 		tq.SetField(field)
 		tq.SetBoost(boost)
 		clauses = append(clauses, tq)
 	}
 	topic := strings.Join(pq.topic(), " ")
-	all := strings.Join(pq.folded, " ")
+	asked := strings.Join(pq.questionWords(), " ")
 	expansion := strings.Join(pq.expanded, " ")
 	for _, f := range textFields {
 		w := fieldWeights
 		if topic != "" {
 			match(topic, foldField(f), analyzerFold, w.fold[f])
 		}
-		match(all, foldField(f), analyzerFold, w.fold[f]*w.questionShare)
+		if f == "head" && asked != "" {
+			match(asked, foldField(f), analyzerFold, w.fold[f]*w.questionShare)
+		}
 		for _, pair := range pairs(pq.folded) {
 			term(pair, bigramField(f), w.bigram[f])
 		}
@@ -167,8 +175,8 @@ func (pq parsedQuery) coverage(words []string, folded, exact map[string]bool) fl
 // words of the question (other than two question words), or the question
 // has a single topic word.
 func (pq parsedQuery) paired(known map[string]bool) bool {
-	if len(pq.topic()) == 1 && len(pq.folded) == 1 {
-		return true
+	if topic := pq.topic(); len(topic) == 1 && len(pq.folded) == 1 {
+		return !isNumber(topic[0]) // "cccd" alone is a topic; "9" alone is not
 	}
 	for _, p := range pairs(pq.folded) {
 		if known[p] {
@@ -190,7 +198,7 @@ type Confidence struct {
 // DefaultConfidence returns the thresholds calibrated on
 // knowledge/testdata/eval-vi.jsonl.
 func DefaultConfidence() Confidence {
-	return Confidence{MinScore: 0.15, MinMargin: 0.4, MinCoverage: 0.65, NeedPair: true}
+	return Confidence{MinScore: 0.19, MinMargin: 0.2, MinCoverage: 0.65, NeedPair: true}
 }
 
 func (c Confidence) judge(r Result) bool {

@@ -18,6 +18,15 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	misses := fs.Bool("misses", false, "list the questions answered wrongly or not confidently")
 	calibrate := fs.Bool("calibrate", false, "search confidence thresholds for this file (see README)")
+	goal := knowledge.CalibrationGoal{}
+	fs.Float64Var(&goal.MaxConfidentWrong, "max-wrong", 0.015, "calibrate: the most confident_wrong allowed (half the 0.03 target, as headroom for unseen questions)")
+	fs.Float64Var(&goal.MinOOSRejected, "min-oos", 0.99, "calibrate: the least oos_rejected allowed")
+	def := knowledge.DefaultConfidence()
+	conf := &def
+	fs.Float64Var(&conf.MinScore, "min-score", def.MinScore, "confidence: the best hit's least score")
+	fs.Float64Var(&conf.MinMargin, "min-margin", def.MinMargin, "confidence: the least lead of the best hit over the second, as a share of its score")
+	fs.Float64Var(&conf.MinCoverage, "min-coverage", def.MinCoverage, "confidence: the least share of the question's topic words the best hit contains")
+	fs.BoolVar(&conf.NeedPair, "need-pair", def.NeedPair, "confidence: the best hit must share a pair of neighbouring words with the question")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -38,13 +47,13 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(cases) == 0 {
 		return usageError{fmt.Sprintf("%s has no questions", rest[0])}
 	}
-	kb, err := openBase(ctx, common.content, stderr)
+	kb, err := openBase(ctx, common.content, stderr, knowledge.WithConfidence(*conf))
 	if err != nil {
 		return err
 	}
 	defer kb.Close()
 	if *calibrate {
-		conf, report, err := knowledge.Calibrate(ctx, kb, cases, knowledge.CalibrationGoal{MaxConfidentWrong: 0.02, MinOOSRejected: 0.95})
+		conf, report, err := knowledge.Calibrate(ctx, kb, cases, goal)
 		if err != nil {
 			return err
 		}

@@ -128,12 +128,12 @@ func contentFS(dir string) (fs.FS, error) {
 }
 
 // openBase loads the knowledge base, printing content errors for editors.
-func openBase(ctx context.Context, dir string, stderr io.Writer) (*knowledge.Base, error) {
+func openBase(ctx context.Context, dir string, stderr io.Writer, opts ...knowledge.Option) (*knowledge.Base, error) {
 	fsys, err := contentFS(dir)
 	if err != nil {
 		return nil, err
 	}
-	kb, problems, err := knowledge.Open(ctx, fsys)
+	kb, problems, err := knowledge.Open(ctx, fsys, opts...)
 	if err != nil && problems.Count(knowledge.Error) == 0 {
 		return nil, fmt.Errorf("load content: %w", err)
 	}

@@ -1,0 +1,142 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"loa/content"
+	"loa/knowledge"
+	"loa/locales"
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newCore(t *testing.T) (*Core, *clock, TextRenderer) {
+	t.Helper()
+	kb, _, err := knowledge.Open(context.Background(), content.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { kb.Close() })
+	cat, err := locales.Load(locales.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
+	return New(kb, WithClock(clk.now), WithContextTTL(10*time.Minute)), clk, TextRenderer{Catalog: cat}
+}
+
+// turn runs one message and returns the replies' kinds and rendered text.
+func turn(t *testing.T, c *Core, r TextRenderer, s *Session, text string) ([]Kind, string) {
+	t.Helper()
+	replies, err := c.Turn(context.Background(), s, Input{Text: text})
+	if err != nil {
+		t.Fatalf("%q: %v", text, err)
+	}
+	var kinds []Kind
+	var out []string
+	for _, rep := range replies {
+		kinds = append(kinds, rep.Kind)
+		out = append(out, r.Render(rep))
+	}
+	return kinds, strings.Join(out, "\n")
+}
+
+func TestConversation(t *testing.T) {
+	c, clk, r := newCore(t)
+	s := &Session{}
+	steps := []struct {
+		say      string
+		advance  time.Duration
+		wantKind Kind
+		contains string
+	}{
+		{say: "lam giay khai sinh cho con", wantKind: KindCard, contains: "Đăng ký khai sinh"},
+		{say: "bao nhiêu tiền?", wantKind: KindSection, contains: "Lệ phí"},
+		{say: "can giay to gi", wantKind: KindSection, contains: "Giấy chứng sinh"},
+		{say: "ở đâu?", wantKind: KindSection, contains: "UBND xã"},
+		{say: "mất bao lâu", wantKind: KindSection, contains: "ngày làm việc"},
+		{say: "đăng ký kết hôn cần gì", wantKind: KindCard, contains: "kết hôn"}, // a new topic wins over the follow-up
+		{say: "bao nhieu tien", advance: time.Hour, wantKind: KindText, contains: "chưa có thông tin"}, // context expired
+	}
+	for _, st := range steps {
+		clk.t = clk.t.Add(st.advance)
+		kinds, text := turn(t, c, r, s, st.say)
+		if len(kinds) == 0 || kinds[len(kinds)-1] != st.wantKind {
+			t.Errorf("%q: kinds %v, want last %v\n%s", st.say, kinds, st.wantKind, text)
+		}
+		if !strings.Contains(text, st.contains) {
+			t.Errorf("%q: reply lacks %q:\n%s", st.say, st.contains, text)
+		}
+		if strings.Contains(text, "[1]") {
+			t.Errorf("%q: source markers shown to a citizen:\n%s", st.say, text)
+		}
+	}
+}
+
+func TestChoicesByNumber(t *testing.T) {
+	c, _, r := newCore(t)
+	s := &Session{}
+	kinds, text := turn(t, c, r, s, "bao hiem")
+	if kinds[0] != KindChoices || len(s.Choices) < 2 {
+		t.Fatalf("want choices, got %v:\n%s", kinds, text)
+	}
+	second := s.Choices[1]
+	kinds, text = turn(t, c, r, s, "2")
+	if kinds[len(kinds)-1] != KindCard || s.Last != second {
+		t.Fatalf("typing 2 should open %s, got %v:\n%s", second, kinds, text)
+	}
+	if _, text = turn(t, c, r, s, "9"); strings.Contains(text, "==") {
+		t.Errorf("a number with no choice opened a card:\n%s", text)
+	}
+}
+
+func TestPoliteAnswersToOddInput(t *testing.T) {
+	c, _, r := newCore(t)
+	for _, in := range []string{"", "   ", strings.Repeat("a", MaxInputRunes+1), "\xff\xfe", "giá lúa hôm nay", "xin chào"} {
+		kinds, text := turn(t, c, r, &Session{}, in)
+		if len(kinds) == 0 || strings.TrimSpace(text) == "" {
+			t.Errorf("%.20q: no answer", in)
+		}
+		if kinds[0] == KindCard {
+			t.Errorf("%.20q: answered with a card:\n%s", in, text)
+		}
+	}
+}
+
+func TestLanguageFallbackNotice(t *testing.T) {
+	c, _, r := newCore(t)
+	s := &Session{}
+	c.SetLang(s, knowledge.Tay)
+	kinds, text := turn(t, c, r, s, "lam giay khai sinh cho con")
+	if len(kinds) < 2 || kinds[0] != KindNotice || kinds[1] != KindCard {
+		t.Fatalf("want a notice then the card, got %v:\n%s", kinds, text)
+	}
+	if !strings.Contains(text, "Tày") || !strings.Contains(text, "Đăng ký khai sinh") {
+		t.Errorf("notice should name the language and the Vietnamese card follow:\n%s", text)
+	}
+}
+
+func TestFollowUpPhrases(t *testing.T) {
+	tests := map[string]Part{
+		"bao nhiêu tiền?":  PartFee,
+		"có mất phí không": PartFee,
+		"cần giấy tờ gì?":  PartDocuments,
+		"nop o dau":        PartWhere,
+		"mất mấy ngày":     PartDuration,
+		"các bước":         PartSteps,
+		"lưu ý gì":         PartNotes,
+	}
+	for in, want := range tests {
+		if got, ok := followUp(in); !ok || got != want {
+			t.Errorf("followUp(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if _, ok := followUp("lam giay khai sinh cho con"); ok {
+		t.Error("a new question taken as a follow-up")
+	}
+}
