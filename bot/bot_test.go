@@ -60,7 +60,7 @@ func TestConversation(t *testing.T) {
 		{say: "can giay to gi", wantKind: KindSection, contains: "Giấy chứng sinh"},
 		{say: "ở đâu?", wantKind: KindSection, contains: "UBND xã"},
 		{say: "mất bao lâu", wantKind: KindSection, contains: "ngày làm việc"},
-		{say: "đăng ký kết hôn cần gì", wantKind: KindCard, contains: "kết hôn"}, // a new topic wins over the follow-up
+		{say: "đăng ký kết hôn cần gì", wantKind: KindCard, contains: "kết hôn"},                       // a new topic wins over the follow-up
 		{say: "bao nhieu tien", advance: time.Hour, wantKind: KindText, contains: "chưa có thông tin"}, // context expired
 	}
 	for _, st := range steps {

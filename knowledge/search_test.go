@@ -100,7 +100,7 @@ func TestSearch(t *testing.T) {
 		{"lam giay khai sinh cho con", "birth-registration", true},
 		{"LÀM GIẤY KHAI SINH CHO CON", "birth-registration", true},
 		{"lam giay khia sinh cho con", "birth-registration", true}, // typo: swapped letters
-		{"ddang ky tam tru", "temporary-residence", false},       // Telex residue still finds it
+		{"ddang ky tam tru", "temporary-residence", false},         // Telex residue still finds it
 		{"nhập hộ khẩu cho vợ", "permanent-residence", true},
 		{"làm sổ đỏ", "land-certificate", true},
 		{"cccd", "id-card", true},
