@@ -3,6 +3,7 @@ package knowledge
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -27,23 +28,36 @@ func Fold(s string) string {
 	if isASCII(s) {
 		return asciiFold(s)
 	}
-	d := norm.NFD.String(s)
 	var b strings.Builder
-	b.Grow(len(d))
-	for _, r := range d {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ' || r == 'Đ':
-			r = 'd'
-		case r == '’' || r == '‘' || r == 'ʼ' || r == '`' || r == '´':
-			r = '\''
-		default:
-			r = unicode.ToLower(r)
+	b.Grow(len(s))
+	for _, r := range s {
+		if f := foldRune(r); f >= 0 {
+			b.WriteRune(f)
 		}
-		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// foldRune folds one rune to its lower-case base letter, or returns -1 for
+// a combining mark, which folding drops.
+func foldRune(r rune) rune {
+	switch {
+	case r < utf8.RuneSelf:
+		return unicode.ToLower(r)
+	case r == 'đ' || r == 'Đ':
+		return 'd'
+	case r == '’' || r == '‘' || r == 'ʼ' || r == '´':
+		return '\''
+	case unicode.Is(unicode.Mn, r):
+		return -1
+	}
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	if d := norm.NFD.Properties(buf[:n]).Decomposition(); len(d) > 0 {
+		base, _ := utf8.DecodeRune(d) // the letter; the marks follow it
+		return unicode.ToLower(base)
+	}
+	return unicode.ToLower(r)
 }
 
 // HasDiacritics reports whether folding would change s beyond case.

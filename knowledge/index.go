@@ -38,10 +38,14 @@ func newIndexMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldProc, keyword)
 	doc.AddFieldMappingsAt(fieldLang, keyword)
 	for _, f := range textFields {
-		doc.AddFieldMappingsAt(f,
-			textMapping(exactField(f), analyzerExact),
+		mappings := []*mapping.FieldMapping{
 			textMapping(foldField(f), analyzerFold),
-			textMapping(bigramField(f), analyzerBigram))
+			textMapping(bigramField(f), analyzerBigram),
+		}
+		if _, ok := fieldWeights.exact[f]; ok { // only fields searched with accents
+			mappings = append(mappings, textMapping(exactField(f), analyzerExact))
+		}
+		doc.AddFieldMappingsAt(f, mappings...)
 	}
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = analyzerFold

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runLoa runs one command line as the binary would, with piped input.
+func runLoa(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestChatPiped(t *testing.T) {
+	t.Setenv("LOA_CONTENT_DIR", "")
+	code, out, errOut := runLoa(t, "lam giay khai sinh\n:quit\n", "chat")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	if !strings.Contains(out, "Đăng ký khai sinh") {
+		t.Errorf("no answer card:\n%s", out)
+	}
+	if strings.Contains(out, "> ") {
+		t.Errorf("prompt printed for piped input:\n%s", out)
+	}
+}
+
+func TestChatConversation(t *testing.T) {
+	t.Setenv("LOA_CONTENT_DIR", "")
+	in := "bao hiem\n1\ncan giay to gi\n:lang tay\nlam so do\n:lang xx\n:help\n:sources\nlam so do\n"
+	code, out, errOut := runLoa(t, in, "chat")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	for _, want := range []string{"Chọn một số", "Giấy tờ cần mang", "Đã chuyển sang Tày", "Chưa có bản Tày", "Loa chưa có ngôn ngữ này", "Nguồn:", "https://"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestChatLongLine(t *testing.T) {
+	t.Setenv("LOA_CONTENT_DIR", "")
+	code, out, _ := runLoa(t, strings.Repeat("a", maxChatLine+10)+"\n", "chat")
+	if code != exitOK || !strings.Contains(out, "dài quá") {
+		t.Errorf("exit %d, output %.200s", code, out)
+	}
+}
+
+func TestAskJSON(t *testing.T) {
+	t.Setenv("LOA_CONTENT_DIR", "")
+	code, out, errOut := runLoa(t, "", "ask", "lam so do", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	var got askOutput
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if !got.Confident || len(got.Results) == 0 || got.Results[0].ID != "land-certificate" || got.Answer == "" {
+		t.Errorf("unexpected answer: %+v", got)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := [][]string{
+		{},
+		{"fly"},
+		{"ask"},
+		{"ask", "x", "--lang", "fr"},
+		{"eval"},
+		{"eval", "/no/such/file.jsonl"},
+		{"content"},
+		{"content", "export"},
+		{"chat", "--nope"},
+	}
+	for _, args := range tests {
+		if code, _, _ := runLoa(t, "", args...); code != exitUsage {
+			t.Errorf("loa %v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+func TestEval(t *testing.T) {
+	t.Setenv("LOA_CONTENT_DIR", "")
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.jsonl")
+	os.WriteFile(good, []byte(`{"question":"lam giay khai sinh cho con","expected":["birth-registration"]}
+{"question":"thoi tiet sa pa","expected":[]}
+`), 0o644)
+	code, out, errOut := runLoa(t, "", "eval", good, "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep map[string]float64
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	for _, k := range []string{"n", "in_scope", "recall_at_1", "recall_at_3", "mrr", "confident_correct", "confident_wrong", "oos_rejected"} {
+		if _, ok := rep[k]; !ok {
+			t.Errorf("report lacks %q: %s", k, out)
+		}
+	}
+	if rep["n"] != 2 || rep["recall_at_1"] != 1 || rep["oos_rejected"] != 1 {
+		t.Errorf("report %v", rep)
+	}
+	code, out, _ = runLoa(t, "", "eval", good)
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); code != exitOK || !strings.HasPrefix(lines[len(lines)-1], "n=2 ") {
+		t.Errorf("text report should end with the summary line:\n%s", out)
+	}
+
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte("{\"question\":\"a\"}\n{oops\n"), 0o644)
+	code, _, errOut = runLoa(t, "", "eval", bad)
+	if code != exitUsage || !strings.Contains(errOut, "line 2") {
+		t.Errorf("malformed file: exit %d, stderr %s", code, errOut)
+	}
+}
+
+func TestContentCheck(t *testing.T) {
+	t.Setenv("LOA_CONTENT_DIR", "")
+	code, out, _ := runLoa(t, "", "content", "check", "--strict")
+	if code != exitOK {
+		t.Fatalf("built-in content fails the strict check:\n%s", out)
+	}
+	for _, want := range []string{"birth-registration", "missing", "interface text", "0 error(s)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "procedures", "x"), 0o755)
+	os.WriteFile(filepath.Join(dir, "procedures", "x", "vi.md"), []byte("---\ntitle: X\nfoo: 1\n---\n"), 0o644)
+	code, out, _ = runLoa(t, "", "content", "check", "--content", dir)
+	if code != exitFailure {
+		t.Errorf("broken content: exit %d, want %d", code, exitFailure)
+	}
+	for _, want := range []string{"procedures/x/vi.md:3: error: unknown field \"foo\"", "categories.yaml: error: missing file"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	// The same folder through the environment variable.
+	t.Setenv("LOA_CONTENT_DIR", dir)
+	if code, _, errOut := runLoa(t, "", "ask", "khai sinh"); code != exitFailure || !strings.Contains(errOut, "content check") {
+		t.Errorf("ask on broken content: exit %d, stderr %s", code, errOut)
+	}
+}
+
+func TestContentExport(t *testing.T) {
+	t.Setenv("LOA_CONTENT_DIR", "")
+	code, out, errOut := runLoa(t, "", "content", "export", "--jsonl")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 32 {
+		t.Fatalf("want a line per procedure and language, got %d", len(lines))
+	}
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &rec); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"id", "lang", "title", "keywords", "summary", "text", "status"} {
+		if _, ok := rec[k]; !ok {
+			t.Errorf("record lacks %q", k)
+		}
+	}
+	if strings.Contains(out, "[1]") {
+		t.Error("export shows source markers in citizen text")
+	}
+}
