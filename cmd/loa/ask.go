@@ -45,31 +45,24 @@ func runAsk(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	kb, err := openBase(ctx, common.content, stderr)
+	a, err := openApp(ctx, common.content, *sources, stderr)
 	if err != nil {
 		return err
 	}
-	defer kb.Close()
-	cat, err := loadCatalog()
+	defer a.Close()
+	replies, err := a.core.Turn(ctx, &bot.Session{Lang: lang}, bot.Input{Text: question})
 	if err != nil {
 		return err
 	}
-	core := bot.New(kb)
-	session := &bot.Session{Lang: lang}
-	replies, err := core.Turn(ctx, session, bot.Input{Text: question})
-	if err != nil {
-		return err
-	}
-	render := bot.TextRenderer{Catalog: cat, Sources: *sources}
 	var answer []string
 	for _, r := range replies {
-		answer = append(answer, render.Render(r))
+		answer = append(answer, a.render.Render(r))
 	}
 	if !*asJSON {
 		fmt.Fprintln(stdout, strings.Join(answer, "\n"))
 		return nil
 	}
-	res, err := kb.Search(ctx, question, lang)
+	res, err := a.kb.Search(ctx, question, lang) // the ranking behind the answer, for tools
 	if err != nil {
 		return err
 	}

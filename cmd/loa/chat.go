@@ -32,21 +32,16 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	kb, err := openBase(ctx, common.content, stderr)
+	a, err := openApp(ctx, common.content, *sources, stderr)
 	if err != nil {
 		return err
 	}
-	defer kb.Close()
-	cat, err := loadCatalog()
-	if err != nil {
-		return err
-	}
-	core := bot.New(kb)
-	render := bot.TextRenderer{Catalog: cat, Sources: *sources}
+	defer a.Close()
+	core, render := a.core, &a.render
 	session := &bot.Session{Lang: lang}
 	interactive := isTerminal(stdin)
 	if interactive {
-		fmt.Fprintf(stdout, "Loa — %d thủ tục. %s\n", len(kb.Content().Procedures), chatHelp)
+		fmt.Fprintf(stdout, "Loa — %d thủ tục. %s\n", len(a.kb.Content().Procedures), chatHelp)
 	}
 
 	lines := bufio.NewScanner(stdin)
@@ -62,7 +57,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if line == ":quit" || line == ":q" || line == ":exit" {
 			return nil
 		}
-		replies, err := chatTurn(ctx, core, session, &render, line)
+		replies, err := chatTurn(ctx, core, session, render, line)
 		if err != nil {
 			return err
 		}

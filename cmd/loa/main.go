@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"loa/bot"
 	"loa/content"
 	"loa/knowledge"
 	"loa/locales"
@@ -43,7 +44,7 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-// failure is an error whose message has already been shown.
+// errReported means the problems have already been printed.
 var errReported = errors.New("problems reported")
 
 func main() {
@@ -155,6 +156,29 @@ func loadCatalog() (*locales.Catalog, error) {
 	}
 	return cat, nil
 }
+
+// app is Loa wired for the terminal: the knowledge base, the conversation
+// core on it, and a plain-text renderer.
+type app struct {
+	kb     *knowledge.Base
+	core   *bot.Core
+	render bot.TextRenderer
+}
+
+func openApp(ctx context.Context, dir string, sources bool, stderr io.Writer) (*app, error) {
+	kb, err := openBase(ctx, dir, stderr)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := loadCatalog()
+	if err != nil {
+		kb.Close()
+		return nil, err
+	}
+	return &app{kb: kb, core: bot.New(kb), render: bot.TextRenderer{Catalog: cat, Sources: sources}}, nil
+}
+
+func (a *app) Close() error { return a.kb.Close() }
 
 // parseFlags parses flags that may come before or after the positional
 // arguments ("loa ask 'question' --json") and returns the positionals.
