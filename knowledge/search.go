@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -70,9 +71,26 @@ func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Resu
 	if len(pq.folded) == 0 {
 		return res, nil
 	}
+	req := bleve.NewSearchRequestOptions(buildQuery(pq), maxHits*len(Langs())*2, 0, false)
+	sr, err := s.index.SearchInContext(ctx, req)
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
+	res.Hits = s.rerank(pq, s.merge(sr.Hits, lang))
+	if len(res.Hits) > 0 {
+		pr := s.profiles[res.Hits[0].ID]
+		res.Coverage = pq.coverage(pq.topic(), pr.words, pr.exact)
+		res.Paired = pq.paired(pr.pairs)
+	}
+	res.Confident = s.confidence.judge(res)
+	return res, nil
+}
+
+// buildQuery turns a parsed question into one bleve query over every field.
+func buildQuery(pq parsedQuery) query.Query {
 	var clauses []query.Query
 	match := func(text, field, analyzer string, boost float64) {
-		if boost == 0 {
+		if text == "" || boost == 0 {
 			return
 		}
 		mq := bleve.NewMatchQuery(text)
@@ -90,71 +108,71 @@ func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Resu
 		tq.SetBoost(boost)
 		clauses = append(clauses, tq)
 	}
+	w := fieldWeights
 	topic := strings.Join(pq.topic(), " ")
 	asked := strings.Join(pq.questionWords(), " ")
 	expansion := strings.Join(pq.expanded, " ")
+	questionPairs := pairs(pq.folded)
+	var synonymPairs []string
+	for _, phrase := range pq.expanded {
+		synonymPairs = append(synonymPairs, pairs(strings.Fields(phrase))...)
+	}
+	accented := HasDiacritics(pq.exact)
 	for _, f := range textFields {
-		w := fieldWeights
-		if topic != "" {
-			match(topic, foldField(f), analyzerFold, w.fold[f])
-		}
-		if f == "head" && asked != "" {
+		match(topic, foldField(f), analyzerFold, w.fold[f])
+		if f == "head" {
 			match(asked, foldField(f), analyzerFold, w.fold[f]*w.questionShare)
 		}
-		for _, pair := range pairs(pq.folded) {
+		for _, pair := range questionPairs {
 			term(pair, bigramField(f), w.bigram[f])
 		}
-		if expansion != "" {
-			match(expansion, foldField(f), analyzerFold, w.fold[f]*w.synonymShare)
-			for _, phrase := range pq.expanded {
-				for _, pair := range pairs(strings.Fields(phrase)) {
-					term(pair, bigramField(f), w.bigram[f]*w.synonymShare)
-				}
-			}
+		match(expansion, foldField(f), analyzerFold, w.fold[f]*w.synonymShare)
+		for _, pair := range synonymPairs {
+			term(pair, bigramField(f), w.bigram[f]*w.synonymShare)
 		}
-		if b, ok := w.exact[f]; ok && HasDiacritics(pq.exact) {
-			match(pq.exact, exactField(f), analyzerExact, b)
+		if accented {
+			match(pq.exact, exactField(f), analyzerExact, w.exact[f])
 		}
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), maxHits*len(Langs())*2, 0, false)
-	sr, err := s.index.SearchInContext(ctx, req)
-	if err != nil {
-		return res, fmt.Errorf("search: %w", err)
-	}
-	best := map[string]int{}
-	for _, h := range sr.Hits {
-		id, matched := splitDocID(h.ID)
+	return bleve.NewDisjunctionQuery(clauses...)
+}
+
+// merge turns index hits (one per procedure and language) into one hit per
+// procedure, keeping its best-scoring language.
+func (s *snapshot) merge(docs search.DocumentMatchCollection, lang Lang) []Hit {
+	var hits []Hit
+	index := map[string]int{}
+	for _, d := range docs {
+		id, matched := splitDocID(d.ID)
 		p := s.content.Procedure(id)
 		if p == nil {
 			continue
 		}
-		if i, ok := best[id]; ok {
-			if h.Score > res.Hits[i].Score {
-				res.Hits[i].Score, res.Hits[i].Lang = h.Score, matched
+		if i, ok := index[id]; ok {
+			if d.Score > hits[i].Score {
+				hits[i].Score, hits[i].Lang = d.Score, matched
 			}
 			continue
 		}
-		best[id] = len(res.Hits)
-		res.Hits = append(res.Hits, Hit{ID: id, Title: p.Best(lang).Title, Score: h.Score, Lang: matched, Procedure: p})
+		index[id] = len(hits)
+		hits = append(hits, Hit{ID: id, Title: p.Best(lang).Title, Score: d.Score, Lang: matched, Procedure: p})
 	}
-	// Rerank: a procedure whose keywords and title explain more of the
-	// question's topic words is the likelier answer.
-	topicWords := pq.topic()
-	for i := range res.Hits {
-		pr := s.profiles[res.Hits[i].ID]
-		res.Hits[i].Score *= 1 - fieldWeights.rerankShare + fieldWeights.rerankShare*pq.coverage(topicWords, pr.head, pr.exact)
+	return hits
+}
+
+// rerank weighs each hit by how much of the question's topic its keywords
+// and title explain, and keeps the best maxHits.
+func (s *snapshot) rerank(pq parsedQuery, hits []Hit) []Hit {
+	topic := pq.topic()
+	for i := range hits {
+		pr := s.profiles[hits[i].ID]
+		hits[i].Score *= 1 - fieldWeights.rerankShare + fieldWeights.rerankShare*pq.coverage(topic, pr.head, pr.exact)
 	}
-	sort.SliceStable(res.Hits, func(i, j int) bool { return res.Hits[i].Score > res.Hits[j].Score })
-	if len(res.Hits) > maxHits {
-		res.Hits = res.Hits[:maxHits]
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	if len(hits) > maxHits {
+		hits = hits[:maxHits]
 	}
-	if len(res.Hits) > 0 {
-		pr := s.profiles[res.Hits[0].ID]
-		res.Coverage = pq.coverage(topicWords, pr.words, pr.exact)
-		res.Paired = pq.paired(pr.pairs)
-	}
-	res.Confident = s.confidence.judge(res)
-	return res, nil
+	return hits
 }
 
 // coverage is the share of words a procedure knows; 0 for no words.
@@ -198,7 +216,7 @@ type Confidence struct {
 // DefaultConfidence returns the thresholds calibrated on
 // knowledge/testdata/eval-vi.jsonl.
 func DefaultConfidence() Confidence {
-	return Confidence{MinScore: 0.19, MinMargin: 0.2, MinCoverage: 0.65, NeedPair: true}
+	return Confidence{MinScore: 0.19, MinMargin: 0.35, MinCoverage: 0.65, NeedPair: true}
 }
 
 func (c Confidence) judge(r Result) bool {
