@@ -9,9 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"loa/knowledge"
+	"loa/privacy"
 )
 
 // Knowledge is what the core needs of the knowledge base.
@@ -22,8 +24,19 @@ type Knowledge interface {
 
 // Input is one message from a user.
 type Input struct {
+	Kind InputKind
 	Text string
 }
+
+// InputKind says what a user sent; only text can be answered today.
+type InputKind int
+
+// Input kinds.
+const (
+	InputText  InputKind = iota
+	InputVoice           // a voice message or audio
+	InputMedia           // a sticker, photo, video, document, location, contact…
+)
 
 // Session is what Loa remembers of one conversation between turns.
 type Session struct {
@@ -69,21 +82,54 @@ func (c *Core) Turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 	}
 	text := strings.TrimSpace(strings.ToValidUTF8(in.Text, ""))
 	switch {
+	case in.Kind == InputVoice:
+		return []Reply{message("unsupported.voice")}, nil
+	case in.Kind == InputMedia:
+		return []Reply{message("unsupported.media")}, nil
 	case text == "":
 		return []Reply{message("empty")}, nil
 	case utf8.RuneCountInString(text) > MaxInputRunes:
 		return []Reply{message("too_long")}, nil
+	case !mostlyLatin(text):
+		return []Reply{message("unsupported.script")}, nil
+	}
+	var replies []Reply
+	intent, hasIntent := c.kb.Content().Intents.Match(text)
+	if hasIntent && intent == knowledge.Emergency {
+		replies = append(replies, message("emergency"))
+	}
+	if privacy.HasPersonalNumber(text) {
+		// Never repeated back, never searched or stored.
+		replies = append(replies, message("personal_number"))
+		text = privacy.Redact(text)
 	}
 	if r, ok := c.choice(s, text); ok {
-		return r, nil
+		return append(replies, r...), nil
 	}
+	answer, err := c.answer(ctx, s, text)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case answer[len(answer)-1].Kind == KindCard || answer[len(answer)-1].Kind == KindSection:
+		return append(replies, answer...), nil
+	case hasIntent && intent == knowledge.Emergency:
+		return replies, nil // the numbers, and nothing that distracts from them
+	case hasIntent:
+		return append(replies, message(string(intent))), nil
+	}
+	return append(replies, answer...), nil
+}
+
+// answer searches the knowledge base: a card when sure, a section of the
+// last card for a follow-up, choices when unsure, or "don't know".
+func (c *Core) answer(ctx context.Context, s *Session, text string) ([]Reply, error) {
 	res, err := c.kb.Search(ctx, text, s.Lang)
 	if err != nil {
 		return nil, fmt.Errorf("answer question: %w", err)
 	}
 	if part, ok := followUp(text); ok && c.hasContext(s) {
-		top := res.Top()
-		if !res.Confident || top.ID == s.Last {
+		if top := res.Top(); !res.Confident || top.ID == s.Last {
 			return c.section(s, s.Last, part), nil
 		}
 	}
@@ -94,6 +140,21 @@ func (c *Core) Turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 		return c.choices(s, res.Hits), nil
 	}
 	return []Reply{message("none")}, nil
+}
+
+// mostlyLatin reports whether at least half the letters of s are Latin:
+// all five of Loa's languages are written in Latin script.
+func mostlyLatin(s string) bool {
+	latin, other := 0, 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		case unicode.IsLetter(r):
+			other++
+		}
+	}
+	return latin >= other
 }
 
 // Card shows the card of procedure id and makes it the conversation's

@@ -96,7 +96,7 @@ func syntheticContent(b *testing.B, c *Content, n int) fstest.MapFS {
 	b.Helper()
 	src := content.FS()
 	fsys := fstest.MapFS{}
-	for _, name := range []string{"categories.yaml", "glossary.yaml", "synonyms.yaml"} {
+	for _, name := range []string{"categories.yaml", "glossary.yaml", "synonyms.yaml", "intents.yaml"} {
 		data, err := fs.ReadFile(src, name)
 		if err != nil {
 			b.Fatal(err)

@@ -20,6 +20,7 @@ type Content struct {
 	Categories []Category
 	Glossary   []Term
 	Synonyms   [][]string // groups of phrases citizens use for the same thing
+	Intents    Intents    // messages that are not procedure questions
 }
 
 // Procedure returns the procedure with the given id, or nil.
@@ -47,6 +48,7 @@ const (
 	categoriesFile = "categories.yaml"
 	glossaryFile   = "glossary.yaml"
 	synonymsFile   = "synonyms.yaml"
+	intentsFile    = "intents.yaml"
 )
 
 var (
@@ -63,6 +65,7 @@ func Load(fsys fs.FS) (*Content, Problems) {
 	c.Categories = loadCategories(fsys, &problems)
 	c.Glossary = loadGlossary(fsys, &problems)
 	c.Synonyms = loadSynonyms(fsys, &problems)
+	c.Intents = loadIntents(fsys, &problems)
 	c.Procedures = loadProcedures(fsys, c, &problems)
 	problems.sort()
 	return c, problems

@@ -52,6 +52,7 @@ func contentFS(files map[string]string) fstest.MapFS {
 		"categories.yaml": {Data: []byte(categoriesYAML)},
 		"glossary.yaml":   {Data: []byte("- vi: khai sinh\n  meaning: đăng ký việc sinh\n  translations: {}\n")},
 		"synonyms.yaml":   {Data: []byte("- [đẻ, sinh]\n")},
+		"intents.yaml":    {Data: []byte("emergency:\n  vi: [cháy nhà]\n")},
 	}
 	for name, data := range files {
 		fsys["procedures/"+name] = &fstest.MapFile{Data: []byte(data)}

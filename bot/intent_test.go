@@ -1,0 +1,104 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+
+	"loa/knowledge"
+)
+
+func TestEmergencyFirst(t *testing.T) {
+	c, _, r := newCore(t)
+	for _, msg := range []string{
+		"nhà tôi bị cháy rồi",
+		"nha toi bi chay roi",
+		"CỨU VỚI CHÁY NHÀ",
+		"co trom vao nha",
+		"thằng bé ngã xuống suối",
+		"con toi bi lac o cho",
+		"đâm xe ở dốc, có người chảy máu",
+		"bi ran can",
+	} {
+		for _, lang := range knowledge.Langs() {
+			s := &Session{Lang: lang}
+			kinds, text := turn(t, c, r, s, msg)
+			if len(kinds) == 0 || kinds[0] != KindText || !strings.Contains(text, "113") || !strings.Contains(text, "114") || !strings.Contains(text, "115") {
+				t.Errorf("%s %q: emergency numbers not first:\n%s", lang, msg, text)
+			}
+		}
+	}
+}
+
+func TestNotEmergency(t *testing.T) {
+	c, _, r := newCore(t)
+	for _, msg := range []string{"lam giay khai sinh cho con", "nghiên cứu thủ tục đất đai", "con tôi bị mất giấy khai sinh", "đăng ký tạm trú"} {
+		if _, text := turn(t, c, r, &Session{}, msg); strings.Contains(text, "113") {
+			t.Errorf("%q flagged as an emergency:\n%s", msg, text)
+		}
+	}
+}
+
+func TestSmallTalk(t *testing.T) {
+	c, _, r := newCore(t)
+	tests := map[string]string{
+		"xin chào":     "Xin chào",
+		"chao loa":     "Xin chào",
+		"cảm ơn nhé":   "Không có gì",
+		"bạn là ai?":   "trợ lý tự động",
+		"đồ ngu":       "xin lỗi",
+		"NGU QUÁ":      "xin lỗi",
+		"cam on nhieu": "Không có gì",
+	}
+	for msg, want := range tests {
+		kinds, text := turn(t, c, r, &Session{}, msg)
+		if !strings.Contains(text, want) || kinds[0] == KindCard {
+			t.Errorf("%q: got %v\n%s\nwant %q", msg, kinds, text, want)
+		}
+	}
+	// A greeting with a real question gets the answer.
+	if kinds, _ := turn(t, c, r, &Session{}, "chào bạn, làm sổ đỏ lần đầu thế nào"); kinds[len(kinds)-1] != KindCard {
+		t.Errorf("greeting plus question: got %v, want the card", kinds)
+	}
+	// "ngủ" (sleep) typed with accents is not the insult "ngu".
+	if _, text := turn(t, c, r, &Session{}, "ngủ"); strings.Contains(text, "xin lỗi") {
+		t.Error("ngủ taken as an insult")
+	}
+}
+
+func TestPersonalNumbersNeverEchoed(t *testing.T) {
+	c, _, r := newCore(t)
+	for _, msg := range []string{
+		"số căn cước của tôi 001203004567 bị sai tên",
+		"sdt 0912 345 678 muốn đổi số trên vneid",
+		"stk 19036543210011 nhận trợ cấp",
+	} {
+		kinds, text := turn(t, c, r, &Session{}, msg)
+		for _, secret := range []string{"001203004567", "345 678", "0912", "19036543210011"} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%q: reply repeats %q:\n%s", msg, secret, text)
+			}
+		}
+		if !strings.Contains(text, "đừng gửi số") {
+			t.Errorf("%q: no warning about personal numbers (%v):\n%s", msg, kinds, text)
+		}
+	}
+}
+
+func TestUnsupportedInput(t *testing.T) {
+	c, _, r := newCore(t)
+	tests := []struct {
+		in   Input
+		want string
+	}{
+		{Input{Kind: InputVoice}, "tin nhắn thoại"},
+		{Input{Kind: InputMedia}, "chỉ đọc được chữ"},
+		{Input{Text: "我想办理出生登记"}, "chưa đọc được chữ này"},
+		{Input{Text: "Хочу зарегистрировать рождение"}, "chưa đọc được chữ này"},
+	}
+	for _, tt := range tests {
+		replies, err := c.Turn(t.Context(), &Session{}, tt.in)
+		if err != nil || len(replies) != 1 || !strings.Contains(r.Render(replies[0]), tt.want) {
+			t.Errorf("%+v: %v %v", tt.in, replies, err)
+		}
+	}
+}

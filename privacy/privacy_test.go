@@ -1,0 +1,46 @@
+package privacy
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRedact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"số căn cước của tôi là 001203004567", "số căn cước của tôi là [số]"},
+		{"cmnd 123456789 hết hạn", "cmnd [số] hết hạn"},
+		{"gọi 0912 345 678 nhé", "gọi [số] nhé"},
+		{"sdt 0912.345.678", "sdt [số]"},
+		{"+84 912-345-678", "[số]"},
+		{"stk 19036543210011 vietcombank", "stk [số] vietcombank"},
+		{"lệ phí 50.000 đồng", "lệ phí 50.000 đồng"},
+		{"ngày 22/11/2026", "ngày 22/11/2026"},
+		{"năm 2026, 14 tuổi, 1900 0368", "năm 2026, 14 tuổi, [số]"},
+		{"không có số", "không có số"},
+	}
+	for _, tt := range tests {
+		if got := Redact(tt.in); got != tt.want {
+			t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if HasPersonalNumber(tt.in) != (tt.in != tt.want) {
+			t.Errorf("HasPersonalNumber(%q) disagrees with Redact", tt.in)
+		}
+	}
+}
+
+func FuzzRedact(f *testing.F) {
+	f.Add("cccd 001203004567 sdt 0912 345 678")
+	f.Add("+84-9-1-2-3-4-5-6-7-8")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Redact(s)
+		if Contains(out) {
+			t.Fatalf("Redact(%q) = %q still holds a personal number", s, out)
+		}
+		if !HasPersonalNumber(s) && out != s {
+			t.Fatalf("Redact changed %q with no personal number: %q", s, out)
+		}
+		if strings.Count(out, Mask) > len(s) {
+			t.Fatal("more masks than input")
+		}
+	})
+}
