@@ -251,3 +251,26 @@ func notices(p *knowledge.Procedure, lang knowledge.Lang) []Reply {
 	}
 	return nil
 }
+
+// Menu lists the categories, for users who browse instead of typing.
+func (c *Core) Menu(s *Session) []Reply {
+	return []Reply{{Kind: KindMenu, Lang: s.Lang, Categories: c.kb.Content().Categories}}
+}
+
+// Category lists the procedures of one category.
+func (c *Core) Category(s *Session, id string) []Reply {
+	content := c.kb.Content()
+	cat, ok := content.Category(id)
+	if !ok {
+		return c.Menu(s)
+	}
+	var procs []*knowledge.Procedure
+	s.Choices = s.Choices[:0] // typing a number opens that procedure
+	for _, p := range content.Procedures {
+		if p.Category == id {
+			procs = append(procs, p)
+			s.Choices = append(s.Choices, p.ID)
+		}
+	}
+	return []Reply{{Kind: KindMenu, Lang: s.Lang, Category: &cat, Procedures: procs}}
+}

@@ -140,3 +140,32 @@ func TestFollowUpPhrases(t *testing.T) {
 		t.Error("a new question taken as a follow-up")
 	}
 }
+
+// A citizen who cannot type reaches every procedure by menu alone.
+func TestMenuReachesEveryProcedure(t *testing.T) {
+	c, _, r := newCore(t)
+	s := &Session{}
+	menu := c.Menu(s)[0]
+	reached := map[string]bool{}
+	for _, cat := range menu.Categories {
+		listing := c.Category(s, cat.ID)[0]
+		if !strings.Contains(r.Render(listing), cat.TitleIn(s.Lang)) {
+			t.Errorf("category %s listing lacks its title", cat.ID)
+		}
+		for i, p := range listing.Procedures {
+			reached[p.ID] = true
+			if i == 0 {
+				kinds, _ := turn(t, c, r, s, "1")
+				if kinds[len(kinds)-1] != KindCard || s.Last != p.ID {
+					t.Errorf("category %s: typing 1 did not open %s", cat.ID, p.ID)
+				}
+				c.Category(s, cat.ID)
+			}
+		}
+	}
+	for _, p := range c.kb.Content().Procedures {
+		if !reached[p.ID] {
+			t.Errorf("procedure %s is in no menu category", p.ID)
+		}
+	}
+}

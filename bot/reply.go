@@ -12,6 +12,7 @@ const (
 	KindCard                // a procedure's card: title, summary, where, fee, time
 	KindSection             // one part of a procedure
 	KindChoices             // procedures to choose from
+	KindMenu                // categories, or the procedures of one category
 )
 
 // Part is a piece of a procedure a user can ask for on its own.
@@ -36,6 +37,10 @@ type Reply struct {
 	Procedure *knowledge.Procedure
 	Part      Part            // KindSection
 	Choices   []knowledge.Hit // KindChoices
+
+	Categories []knowledge.Category   // KindMenu: the categories to choose from
+	Category   *knowledge.Category    // KindMenu: the category whose procedures are listed
+	Procedures []*knowledge.Procedure // KindMenu: the procedures of Category
 }
 
 func message(id string) Reply { return Reply{Kind: KindText, Message: id} }

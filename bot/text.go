@@ -33,6 +33,8 @@ func (tr TextRenderer) Render(r Reply) string {
 		return b.String()
 	case KindNotice:
 		return "⚠ " + t(r.Message, r.Data)
+	case KindMenu:
+		return tr.menu(r, t)
 	}
 	return t(r.Message, r.Data)
 }
@@ -85,4 +87,20 @@ func (tr TextRenderer) section(r Reply, t func(string, map[string]any) string) s
 		label, body = t("section."+string(r.Part), nil), x.Sections[knowledge.SectionKey(r.Part)].Plain
 	}
 	return fmt.Sprintf("%s — %s\n%s", x.Title, label, knowledge.Clean(body))
+}
+
+func (tr TextRenderer) menu(r Reply, t func(string, map[string]any) string) string {
+	var b strings.Builder
+	if r.Category == nil {
+		b.WriteString(t("menu.intro", nil))
+		for i, c := range r.Categories {
+			fmt.Fprintf(&b, "\n  %d. %s", i+1, c.TitleIn(r.Lang))
+		}
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%s — %s", r.Category.TitleIn(r.Lang), t("menu.category", nil))
+	for i, p := range r.Procedures {
+		fmt.Fprintf(&b, "\n  %d. %s", i+1, p.Best(r.Lang).Title)
+	}
+	return b.String()
 }

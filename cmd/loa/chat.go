@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"loa/bot"
@@ -13,7 +14,7 @@ import (
 )
 
 const chatHelp = `Gõ câu hỏi (có dấu hay không dấu đều được). Khi Loa đưa ra các lựa chọn, gõ số để xem.
-Lệnh: :lang <vi|hmn|dao|tay|giay>  đổi ngôn ngữ · :sources  bật/tắt nguồn · :help · :quit`
+Lệnh: :menu  danh mục (:menu 2 mở nhóm 2) · :lang <vi|hmn|dao|tay|giay>  đổi ngôn ngữ · :sources  bật/tắt nguồn · :help · :quit`
 
 // maxChatLine bounds one line of input; longer lines get a polite refusal.
 const maxChatLine = 64 << 10
@@ -92,6 +93,12 @@ func chatTurn(ctx context.Context, core *bot.Core, s *bot.Session, render *bot.T
 			return []bot.Reply{{Kind: bot.KindText, Message: "lang.unknown", Lang: s.Lang}}, nil
 		}
 		return core.SetLang(s, lang), nil
+	case "menu":
+		cats := core.Menu(s)
+		if n, err := strconv.Atoi(strings.TrimSpace(arg)); err == nil && n >= 1 && n <= len(cats[0].Categories) {
+			return core.Category(s, cats[0].Categories[n-1].ID), nil
+		}
+		return cats, nil
 	case "sources":
 		render.Sources = !render.Sources
 		return nil, nil

@@ -34,12 +34,12 @@ func TestChatPiped(t *testing.T) {
 
 func TestChatConversation(t *testing.T) {
 	t.Setenv("LOA_CONTENT_DIR", "")
-	in := "bao hiem\n1\ncan giay to gi\n:lang tay\nlam so do\n:lang xx\n:help\n:sources\nlam so do\n"
+	in := "bao hiem\n1\ncan giay to gi\n:lang tay\nlam so do\n:lang xx\n:help\n:sources\nlam so do\n:menu\n:menu 7\n1\n"
 	code, out, errOut := runLoa(t, in, "chat")
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
 	}
-	for _, want := range []string{"Chọn một số", "Giấy tờ cần mang", "Đã chuyển sang Tày", "Chưa có bản Tày", "Loa chưa có ngôn ngữ này", "Nguồn:", "https://"} {
+	for _, want := range []string{"Chọn một số", "Giấy tờ cần mang", "Đã chuyển sang Tày", "Chưa có bản Tày", "Loa chưa có ngôn ngữ này", "Nguồn:", "https://", "Chọn nhóm thủ tục", "Đất đai (sổ đỏ) — Chọn thủ tục", "== Cấp sổ đỏ lần đầu"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
