@@ -1,0 +1,188 @@
+// Package sqlite stores Loa's state in SQLite through modernc.org/sqlite, a
+// pure-Go driver: no cgo, one file, nothing to install.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"loa/bot"
+	"loa/knowledge"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a bot.Store in one SQLite file.
+type Store struct {
+	db *sql.DB
+}
+
+var _ bot.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open state database %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1) // SQLite writes one at a time; one connection avoids "database is locked"
+	s := &Store{db: db}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("state database %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// migrate applies the migrations newer than the database's user_version,
+// each in its own transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	var version int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	if version > len(names) {
+		return fmt.Errorf("schema version %d is newer than this loa (%d): upgrade loa", version, len(names))
+	}
+	for i := version; i < len(names); i++ {
+		script, err := fs.ReadFile(migrations, names[i])
+		if err != nil {
+			return err
+		}
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(script)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", names[i], err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", names[i], err)
+		}
+	}
+	return nil
+}
+
+// LoadSession implements bot.Store.
+func (s *Store) LoadSession(ctx context.Context, userID int64) (bot.Session, error) {
+	var lang, last, choices string
+	var lastAt int64
+	err := s.db.QueryRowContext(ctx, `SELECT lang, last, last_at, choices FROM sessions WHERE user_id = ?`, userID).Scan(&lang, &last, &lastAt, &choices)
+	if errors.Is(err, sql.ErrNoRows) {
+		return bot.Session{}, nil
+	}
+	if err != nil {
+		return bot.Session{}, fmt.Errorf("load session: %w", err)
+	}
+	sess := bot.Session{Lang: knowledge.Lang(lang), Last: last}
+	if lastAt > 0 {
+		sess.LastAt = time.UnixMilli(lastAt)
+	}
+	if choices != "" {
+		sess.Choices = strings.Split(choices, ",")
+	}
+	return sess, nil
+}
+
+// SaveSession implements bot.Store.
+func (s *Store) SaveSession(ctx context.Context, userID int64, sess bot.Session) error {
+	var lastAt int64
+	if !sess.LastAt.IsZero() {
+		lastAt = sess.LastAt.UnixMilli()
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (user_id, lang, last, last_at, choices, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang, last = excluded.last, last_at = excluded.last_at, choices = excluded.choices, updated_at = excluded.updated_at`,
+		userID, string(sess.Lang), sess.Last, lastAt, strings.Join(sess.Choices, ","), time.Now().UnixMilli())
+	if err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	return nil
+}
+
+// FirstDelivery implements bot.Store.
+func (s *Store) FirstDelivery(ctx context.Context, updateID int64, at time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO deliveries (update_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING`, updateID, at.UnixMilli())
+	if err != nil {
+		return false, fmt.Errorf("record update: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// AddFeedback implements bot.Store.
+func (s *Store) AddFeedback(ctx context.Context, f bot.Feedback) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO feedback (at, procedure, lang, helpful) VALUES (?, ?, ?, ?)`, f.At.UnixMilli(), f.Procedure, f.Lang, f.Helpful)
+	if err != nil {
+		return fmt.Errorf("save feedback: %w", err)
+	}
+	return nil
+}
+
+// LogQuestion implements bot.Store.
+func (s *Store) LogQuestion(ctx context.Context, q bot.LoggedQuestion) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO questions (at, lang, text, outcome, procedure) VALUES (?, ?, ?, ?, ?)`, q.At.UnixMilli(), q.Lang, q.Text, q.Outcome, q.Procedure)
+	if err != nil {
+		return fmt.Errorf("log question: %w", err)
+	}
+	return nil
+}
+
+// Prune implements bot.Store.
+func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for _, table := range []string{"questions", "feedback", "deliveries"} {
+		res, err := s.db.ExecContext(ctx, `DELETE FROM `+table+` WHERE at < ?`, before.UnixMilli())
+		if err != nil {
+			return total, fmt.Errorf("prune %s: %w", table, err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
+	}
+	return total, nil
+}
+
+// Questions returns the logged questions since a time, newest first, for
+// editors.
+func (s *Store) Questions(ctx context.Context, since time.Time) ([]bot.LoggedQuestion, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT at, lang, text, outcome, procedure FROM questions WHERE at >= ? ORDER BY at DESC`, since.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("read question log: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.LoggedQuestion
+	for rows.Next() {
+		var q bot.LoggedQuestion
+		var at int64
+		if err := rows.Scan(&at, &q.Lang, &q.Text, &q.Outcome, &q.Procedure); err != nil {
+			return nil, err
+		}
+		q.At = time.UnixMilli(at)
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// Close implements bot.Store.
+func (s *Store) Close() error { return s.db.Close() }

@@ -1,0 +1,83 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"loa/bot"
+	"loa/knowledge"
+)
+
+func openTemp(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "loa.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, path
+}
+
+func TestSessionsSurviveRestart(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTemp(t)
+	at := time.UnixMilli(time.Now().UnixMilli())
+	want := bot.Session{Lang: knowledge.Hmong, Last: "id-card", LastAt: at, Choices: []string{"a", "b"}}
+	if err := s.SaveSession(ctx, 42, want); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err := Open(ctx, path) // migrations run again: a no-op
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.LoadSession(ctx, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Lang != want.Lang || got.Last != want.Last || !got.LastAt.Equal(want.LastAt) || len(got.Choices) != 2 {
+		t.Errorf("session = %+v, want %+v", got, want)
+	}
+	if none, _ := s.LoadSession(ctx, 7); none.Lang != "" {
+		t.Errorf("unknown user has a session: %+v", none)
+	}
+}
+
+func TestFirstDeliveryAndPrune(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	defer s.Close()
+	old, now := time.Now().Add(-100*24*time.Hour), time.Now()
+	if first, _ := s.FirstDelivery(ctx, 1, old); !first {
+		t.Fatal("first delivery not new")
+	}
+	if again, _ := s.FirstDelivery(ctx, 1, now); again {
+		t.Fatal("redelivered update taken as new")
+	}
+	s.LogQuestion(ctx, bot.LoggedQuestion{At: old, Lang: "vi", Text: "cũ", Outcome: "none"})
+	s.LogQuestion(ctx, bot.LoggedQuestion{At: now, Lang: "vi", Text: "mới [số]", Outcome: "direct", Procedure: "id-card"})
+	s.AddFeedback(ctx, bot.Feedback{At: old, Procedure: "id-card", Lang: "vi", Helpful: true})
+	n, err := s.Prune(ctx, now.Add(-90*24*time.Hour))
+	if err != nil || n != 3 {
+		t.Fatalf("pruned %d rows (%v), want 3", n, err)
+	}
+	qs, err := s.Questions(ctx, time.Time{})
+	if err != nil || len(qs) != 1 || qs[0].Text != "mới [số]" {
+		t.Errorf("questions after prune: %+v %v", qs, err)
+	}
+}
+
+func TestRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTemp(t)
+	if _, err := s.db.ExecContext(ctx, "PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(ctx, path); err == nil {
+		t.Fatal("opened a database from a newer loa")
+	}
+}
