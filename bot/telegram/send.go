@@ -1,0 +1,123 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"golang.org/x/time/rate"
+)
+
+// Limits are the sending rates Loa keeps to. The defaults are Telegram's:
+// about 30 messages a second overall, one a second per chat, 20 a minute
+// per group.
+type Limits struct {
+	Global   rate.Limit
+	PerChat  rate.Limit
+	PerGroup rate.Limit
+	Burst    int // per-chat burst
+}
+
+// TelegramLimits returns Telegram's published limits.
+func TelegramLimits() Limits {
+	return Limits{Global: 30, PerChat: 1, PerGroup: rate.Every(3 * time.Second), Burst: 3}
+}
+
+// sender sends with rate limits and retries: on 429 it waits retry_after,
+// on server errors and broken connections it backs off, and a reply is
+// never dropped without being reported.
+type sender struct {
+	limits   Limits
+	global   *rate.Limiter
+	mu       sync.Mutex
+	perChat  map[int64]*rate.Limiter
+	attempts int
+	backoff  time.Duration
+	onRetry  func(reason string)
+}
+
+func newSender(l Limits, onRetry func(string)) *sender {
+	return &sender{
+		limits:   l,
+		global:   rate.NewLimiter(l.Global, int(max(1, l.Global))),
+		perChat:  map[int64]*rate.Limiter{},
+		attempts: 5,
+		backoff:  200 * time.Millisecond,
+		onRetry:  onRetry,
+	}
+}
+
+func (s *sender) chatLimiter(chatID int64, group bool) *rate.Limiter {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, ok := s.perChat[chatID]
+	if !ok {
+		limit := s.limits.PerChat
+		if group {
+			limit = s.limits.PerGroup
+		}
+		l = rate.NewLimiter(limit, max(1, s.limits.Burst))
+		s.perChat[chatID] = l
+	}
+	return l
+}
+
+// do runs call within the limits of chatID, retrying what can be retried.
+func (s *sender) do(ctx context.Context, chatID int64, group bool, call func(context.Context) error) error {
+	var err error
+	wait := s.backoff
+	for attempt := 1; attempt <= s.attempts; attempt++ {
+		if chatID != 0 {
+			if err := s.chatLimiter(chatID, group).Wait(ctx); err != nil {
+				return err
+			}
+		}
+		if err := s.global.Wait(ctx); err != nil {
+			return err
+		}
+		if err = call(ctx); err == nil {
+			return nil
+		}
+		var tooMany *tgbot.TooManyRequestsError
+		switch {
+		case errors.As(err, &tooMany):
+			s.onRetry("429")
+			if !sleep(ctx, time.Duration(max(1, tooMany.RetryAfter))*time.Second) {
+				return ctx.Err()
+			}
+		case permanent(err):
+			return err
+		default:
+			s.onRetry("error")
+			if !sleep(ctx, wait) {
+				return ctx.Err()
+			}
+			wait *= 2
+		}
+	}
+	return fmt.Errorf("gave up after %d attempts: %w", s.attempts, err)
+}
+
+// permanent reports errors that a retry cannot fix.
+func permanent(err error) bool {
+	for _, e := range []error{tgbot.ErrorBadRequest, tgbot.ErrorForbidden, tgbot.ErrorUnauthorized, tgbot.ErrorNotFound, context.Canceled} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,384 @@
+// Package telegram runs Loa's conversation core as a Telegram bot on
+// github.com/go-telegram/bot: updates become bot.Input, replies become
+// HTML messages with inline keyboards.
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"loa/bot"
+	"loa/knowledge"
+	"loa/locales"
+)
+
+// Config configures an Adapter.
+type Config struct {
+	Token     string
+	ServerURL string // Bot API server; empty for Telegram's
+	Workers   int    // chats handled at once
+	Limits    Limits
+	Timeout   time.Duration // per update
+	Logger    *slog.Logger
+}
+
+// Adapter connects the core to Telegram.
+type Adapter struct {
+	api      *tgbot.Bot
+	core     *bot.Core
+	store    bot.Store
+	render   renderer
+	catalog  *locales.Catalog
+	send     *sender
+	dispatch *dispatcher
+	log      *slog.Logger
+	timeout  time.Duration
+	botName  string // the bot's @username, without @
+	botID    int64
+	search   Searcher // for inline mode
+}
+
+// New connects to the Bot API (getMe) and returns an Adapter.
+func New(ctx context.Context, cfg Config, core *bot.Core, search Searcher, store bot.Store, catalog *locales.Catalog) (*Adapter, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = TelegramLimits()
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	a := &Adapter{
+		core: core, search: search, store: store, catalog: catalog,
+		render:   renderer{catalog: catalog},
+		dispatch: newDispatcher(cfg.Workers),
+		log:      cfg.Logger,
+		timeout:  cfg.Timeout,
+	}
+	a.send = newSender(cfg.Limits, func(reason string) { a.log.Warn("telegram: retrying a call", "reason", reason) })
+	opts := []tgbot.Option{
+		tgbot.WithDefaultHandler(a.handle), // the library's default would log whole updates
+		tgbot.WithNotAsyncHandlers(),       // order and bounds come from the dispatcher
+		tgbot.WithSkipGetMe(),              // New calls getMe itself, once
+		tgbot.WithErrorsHandler(func(err error) { a.log.Warn("telegram", "err", err) }),
+	}
+	if cfg.ServerURL != "" {
+		opts = append(opts, tgbot.WithServerURL(cfg.ServerURL))
+	}
+	api, err := tgbot.New(cfg.Token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("connect to Telegram: %w", err)
+	}
+	me, err := api.GetMe(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("connect to Telegram: %w", err)
+	}
+	a.api, a.botName, a.botID = api, me.Username, me.ID
+	return a, nil
+}
+
+// Run takes updates by long polling until ctx ends, then finishes the
+// updates in flight (for at most grace) and returns.
+func (a *Adapter) Run(ctx context.Context, grace time.Duration) error {
+	// Polling while a webhook is set gets 409 Conflict.
+	if _, err := a.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
+		return fmt.Errorf("delete webhook before polling: %w", err)
+	}
+	a.api.Start(ctx)
+	return a.drain(grace)
+}
+
+func (a *Adapter) drain(grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := a.dispatch.wait(ctx); err != nil {
+		return fmt.Errorf("updates still in flight after %v: %w", grace, err)
+	}
+	return nil
+}
+
+// handle receives every update; it only queues work, per chat.
+func (a *Adapter) handle(_ context.Context, _ *tgbot.Bot, u *models.Update) {
+	chatID := updateChat(u)
+	a.dispatch.submit(chatID, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), a.timeout)
+		defer cancel()
+		start := time.Now()
+		kind, err := a.process(ctx, u)
+		attrs := []any{"kind", kind, "took", time.Since(start).Round(time.Millisecond)}
+		if err != nil {
+			a.log.Error("telegram: update failed", append(attrs, "err", err)...)
+			return
+		}
+		a.log.Debug("telegram: update handled", attrs...)
+	})
+}
+
+func updateChat(u *models.Update) int64 {
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.CallbackQuery != nil:
+		return u.CallbackQuery.From.ID
+	case u.InlineQuery != nil:
+		return u.InlineQuery.From.ID
+	}
+	return 0
+}
+
+// process handles one update and says what kind it was (never its text).
+func (a *Adapter) process(ctx context.Context, u *models.Update) (string, error) {
+	first, err := a.store.FirstDelivery(ctx, u.ID, time.Now())
+	if err != nil {
+		return "", err
+	}
+	if !first {
+		return "duplicate", nil
+	}
+	switch {
+	case u.Message != nil:
+		return "message", a.message(ctx, u.Message)
+	case u.CallbackQuery != nil:
+		return "callback", a.callback(ctx, u.CallbackQuery)
+	case u.InlineQuery != nil:
+		return "inline", a.inline(ctx, u.InlineQuery)
+	}
+	return "other", nil
+}
+
+// conversation is one user's turn: the session, loaded and saved around it.
+type conversation struct {
+	a       *Adapter
+	userID  int64
+	chatID  int64
+	group   bool
+	session bot.Session
+}
+
+func (a *Adapter) open(ctx context.Context, userID, chatID int64, group bool) (*conversation, error) {
+	s, err := a.store.LoadSession(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return &conversation{a: a, userID: userID, chatID: chatID, group: group, session: s}, nil
+}
+
+func (c *conversation) save(ctx context.Context) error {
+	return c.a.store.SaveSession(ctx, c.userID, c.session)
+}
+
+func (a *Adapter) message(ctx context.Context, m *models.Message) error {
+	if m.From == nil {
+		return nil // channel posts
+	}
+	group := m.Chat.Type == models.ChatTypeGroup || m.Chat.Type == models.ChatTypeSupergroup
+	text, cmd, addressed := a.addressed(m, group)
+	if !addressed {
+		return nil
+	}
+	c, err := a.open(ctx, m.From.ID, m.Chat.ID, group)
+	if err != nil {
+		return err
+	}
+	var replies []bot.Reply
+	switch cmd {
+	case "start":
+		return c.sendPicker(ctx, c.a.catalog.Text(string(c.lang()), "greeting", nil)+"\n\n"+c.a.catalog.Text(string(c.lang()), "lang.pick", nil))
+	case "lang":
+		return c.sendPicker(ctx, c.a.catalog.Text(string(c.lang()), "lang.pick", nil))
+	case "menu":
+		replies = a.core.Menu(&c.session)
+	case "help":
+		replies = a.core.Help(&c.session)
+	default:
+		replies, err = a.core.Turn(ctx, &c.session, bot.Input{Kind: inputKind(m), Text: text})
+		if err != nil {
+			return err
+		}
+	}
+	if err := c.save(ctx); err != nil {
+		return err
+	}
+	return c.reply(ctx, replies)
+}
+
+func (c *conversation) lang() knowledge.Lang {
+	if c.session.Lang == "" {
+		return knowledge.Vietnamese // Telegram's language_code is not trusted for these languages
+	}
+	return c.session.Lang
+}
+
+func inputKind(m *models.Message) bot.InputKind {
+	switch {
+	case m.Voice != nil || m.Audio != nil || m.VideoNote != nil:
+		return bot.InputVoice
+	case m.Text == "" && m.Caption == "":
+		return bot.InputMedia
+	}
+	return bot.InputText
+}
+
+// addressed returns the text meant for Loa and the command in it, and
+// whether Loa should answer at all. In groups Loa answers only commands,
+// mentions and replies to itself; the library's command matcher misses
+// "/ask@LoaBot", and entity offsets count UTF-16 units, so both are done here.
+func (a *Adapter) addressed(m *models.Message, group bool) (text, cmd string, ok bool) {
+	text = m.Text
+	if text == "" {
+		text = m.Caption
+	}
+	units := utf16.Encode([]rune(text))
+	slice := func(e models.MessageEntity) string {
+		if e.Offset < 0 || e.Length < 0 || e.Offset+e.Length > len(units) {
+			return ""
+		}
+		return string(utf16.Decode(units[e.Offset : e.Offset+e.Length]))
+	}
+	mentioned := false
+	for _, e := range m.Entities {
+		switch {
+		case e.Type == models.MessageEntityTypeBotCommand && e.Offset == 0:
+			name, target, _ := strings.Cut(strings.TrimPrefix(slice(e), "/"), "@")
+			if target != "" && !strings.EqualFold(target, a.botName) {
+				return "", "", false // a command for another bot
+			}
+			cmd = strings.ToLower(name)
+			text = strings.TrimSpace(string(utf16.Decode(units[min(e.Length, len(units)):])))
+		case e.Type == models.MessageEntityTypeMention && strings.EqualFold(slice(e), "@"+a.botName):
+			mentioned = true
+			text = strings.TrimSpace(strings.Replace(text, slice(e), "", 1))
+		}
+	}
+	if cmd == "ask" {
+		cmd = ""
+	}
+	if !group {
+		return text, cmd, true
+	}
+	repliedToBot := m.ReplyToMessage != nil && m.ReplyToMessage.From != nil && m.ReplyToMessage.From.ID == a.botID
+	return text, cmd, cmd != "" || mentioned || repliedToBot || strings.HasPrefix(m.Text, "/ask")
+}
+
+// reply sends replies, folding notices and short texts into the message
+// that follows them, so a user gets few messages.
+func (c *conversation) reply(ctx context.Context, replies []bot.Reply) error {
+	r := c.a.render
+	r.short = c.group
+	var prefix []string
+	var errs []error
+	for i, rep := range replies {
+		m := r.render(rep)
+		last := i == len(replies)-1
+		if rep.Kind == bot.KindNotice && !last {
+			prefix = append(prefix, m.HTML)
+			continue
+		}
+		if len(prefix) > 0 {
+			m.HTML = strings.Join(append(prefix, m.HTML), "\n\n")
+			prefix = nil
+		}
+		if err := c.sendMessage(ctx, m); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c *conversation) sendPicker(ctx context.Context, text string) error {
+	return c.sendMessage(ctx, languagePicker(text))
+}
+
+func (c *conversation) sendMessage(ctx context.Context, m message) error {
+	parts := split(m.HTML, maxMessage)
+	for i, part := range parts {
+		params := &tgbot.SendMessageParams{
+			ChatID:             c.chatID,
+			Text:               part,
+			ParseMode:          models.ParseModeHTML,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
+		}
+		if i == len(parts)-1 && len(m.Keyboard) > 0 {
+			params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: m.Keyboard}
+		}
+		err := c.a.send.do(ctx, c.chatID, c.group, func(ctx context.Context) error {
+			_, err := c.a.api.SendMessage(ctx, params)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("send reply: %w", err)
+		}
+	}
+	return nil
+}
+
+// callback handles a button press. Data is short: kind, then ids.
+func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) error {
+	chatID := q.From.ID
+	group := false
+	if q.Message.Message != nil {
+		chatID = q.Message.Message.Chat.ID
+		group = q.Message.Message.Chat.Type != models.ChatTypePrivate
+	}
+	c, err := a.open(ctx, q.From.ID, chatID, group)
+	if err != nil {
+		return err
+	}
+	answer := ""
+	var replies []bot.Reply
+	kind, rest, _ := strings.Cut(q.Data, ":")
+	switch kind {
+	case "l":
+		lang, err := knowledge.ParseLang(rest)
+		if err == nil {
+			replies = a.core.SetLang(&c.session, lang)
+		}
+	case "m":
+		replies = a.core.Menu(&c.session)
+	case "c":
+		replies = a.core.Category(&c.session, rest)
+	case "p":
+		replies = a.core.Card(&c.session, rest)
+	case "v":
+		vi := c.session
+		vi.Lang = knowledge.Vietnamese
+		replies = a.core.Card(&vi, rest)
+		c.session.Last, c.session.LastAt = vi.Last, vi.LastAt
+	case "s":
+		id, part, _ := strings.Cut(rest, ":")
+		replies = a.core.Section(&c.session, id, bot.Part(part))
+	case "f":
+		id, vote, _ := strings.Cut(rest, ":")
+		err := a.store.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: id, Lang: string(c.lang()), Helpful: vote == "1"})
+		if err != nil {
+			return err
+		}
+		answer = a.catalog.Text(string(c.lang()), "feedback.thanks", nil)
+	}
+	// Every press is answered, or the user's button keeps spinning.
+	if err := a.send.do(ctx, 0, false, func(ctx context.Context) error {
+		_, err := a.api.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: answer})
+		return err
+	}); err != nil {
+		return fmt.Errorf("answer button: %w", err)
+	}
+	if len(replies) == 0 {
+		return nil
+	}
+	if err := c.save(ctx); err != nil {
+		return err
+	}
+	return c.reply(ctx, replies)
+}

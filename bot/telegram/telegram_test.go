@@ -1,0 +1,250 @@
+package telegram
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"loa/bot"
+	"loa/bot/telegramtest"
+	"loa/content"
+	"loa/knowledge"
+	"loa/locales"
+)
+
+// harness runs the real go-telegram/bot client against the fake Bot API.
+type harness struct {
+	fake   *telegramtest.Server
+	store  bot.Store
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func start(t *testing.T, store bot.Store) *harness {
+	t.Helper()
+	kb, _, err := knowledge.Open(context.Background(), content.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { kb.Close() })
+	cat, err := locales.Load(locales.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := telegramtest.New(t)
+	if store == nil {
+		store = bot.NewMemoryStore()
+	}
+	fast := Limits{Global: 1000, PerChat: 1000, PerGroup: 1000, Burst: 100}
+	cfg := Config{Token: fake.Token, ServerURL: fake.URL, Limits: fast, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	a, err := New(context.Background(), cfg, bot.New(kb), kb, store, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.send.backoff = time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &harness{fake: fake, store: store, cancel: cancel, done: make(chan error, 1)}
+	go func() { h.done <- a.Run(ctx, 5*time.Second) }()
+	t.Cleanup(h.stop)
+	return h
+}
+
+func (h *harness) stop() {
+	h.cancel()
+	<-h.done
+	h.done <- nil // stop is idempotent
+}
+
+// say sends a private message and returns the texts of the n replies.
+func (h *harness) expect(t *testing.T, n int) []telegramtest.Call {
+	t.Helper()
+	calls, err := h.fake.WaitCalls("sendMessage", n, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return calls
+}
+
+func lastText(calls []telegramtest.Call) string { return calls[len(calls)-1].Params["text"] }
+
+func TestConversationOverTelegram(t *testing.T) {
+	h := start(t, nil)
+	const user = 1001
+	h.fake.Push(telegramtest.Text(user, "/start"))
+	calls := h.expect(t, 1)
+	var kb models.InlineKeyboardMarkup
+	if err := calls[0].Decode("reply_markup", &kb); err != nil || len(kb.InlineKeyboard) != 5 {
+		t.Fatalf("/start should offer five languages: %v %+v", err, kb)
+	}
+	h.fake.Push(telegramtest.Callback(user, "l:tay"))
+	if !strings.Contains(lastText(h.expect(t, 2)), "Tày") {
+		t.Error("language switch not confirmed")
+	}
+	h.fake.Push(telegramtest.Text(user, "lam giay khai sinh cho con"))
+	card := h.expect(t, 3)[2]
+	if !strings.Contains(card.Params["text"], "<b>Đăng ký khai sinh</b>") || card.Params["parse_mode"] != "HTML" {
+		t.Errorf("card: %q", card.Params["text"])
+	}
+	if !strings.Contains(card.Params["text"], "Chưa có bản Tày") {
+		t.Error("no notice that the Tày text is missing")
+	}
+	kb = models.InlineKeyboardMarkup{}
+	card.Decode("reply_markup", &kb)
+	var data []string
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			if len(b.CallbackData) > 64 {
+				t.Errorf("callback_data over 64 bytes: %q", b.CallbackData)
+			}
+			data = append(data, b.CallbackData+b.URL)
+		}
+	}
+	joined := strings.Join(data, " ")
+	// No "show in Vietnamese" button: with no Tày text, the card already is.
+	for _, want := range []string{"s:birth-registration:documents", "https://dichvucong.gov.vn", "f:birth-registration:1"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("card buttons lack %q: %s", want, joined)
+		}
+	}
+	h.fake.Push(telegramtest.Callback(user, "s:birth-registration:documents"))
+	if !strings.Contains(lastText(h.expect(t, 4)), "Giấy chứng sinh") {
+		t.Error("documents button did not show the documents")
+	}
+	h.fake.Push(telegramtest.Text(user, "bao nhiêu tiền?"))
+	if !strings.Contains(lastText(h.expect(t, 5)), "Lệ phí") {
+		t.Error("follow-up on the last card failed")
+	}
+	h.fake.Push(telegramtest.Callback(user, "f:birth-registration:1"))
+	if _, err := h.fake.WaitCalls("answerCallbackQuery", 3, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLanguageRemembered(t *testing.T) {
+	store := bot.NewMemoryStore()
+	h := start(t, store)
+	h.fake.Push(telegramtest.Callback(7, "l:hmn"))
+	h.expect(t, 1)
+	h.stop()
+	h2 := start(t, store) // a restart with the same state
+	h2.fake.SkipUpdateIDs(100)
+	h2.fake.Push(telegramtest.Text(7, "lam so do"))
+	if text := lastText(h2.expect(t, 1)); !strings.Contains(text, "Lus Hmoob") && !strings.Contains(text, "⚠️") {
+		t.Errorf("language forgotten after restart:\n%s", text)
+	}
+}
+
+func TestGroups(t *testing.T) {
+	h := start(t, nil)
+	const group, user = -500, 42
+	h.fake.Push(telegramtest.GroupText(group, user, "lam giay khai sinh cho con")) // not addressed: ignored
+	h.fake.Push(telegramtest.GroupText(group, user, "/ask@OtherBot khai sinh", models.MessageEntity{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: 13}))
+	h.fake.Push(telegramtest.GroupText(group, user, "/ask@LoaBot lam so do", models.MessageEntity{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: 11}))
+	text := "Bà ơi 👵 @LoaBot làm căn cước cho cháu"
+	offset := len(utf16Units("Bà ơi 👵 "))
+	h.fake.Push(telegramtest.GroupText(group, user, text, models.MessageEntity{Type: models.MessageEntityTypeMention, Offset: offset, Length: 7}))
+	calls := h.expect(t, 2)
+	time.Sleep(50 * time.Millisecond) // nothing more may arrive
+	if n := len(h.fake.Calls("sendMessage")); n != 2 {
+		t.Fatalf("%d replies in the group, want 2", n)
+	}
+	if !strings.Contains(calls[0].Params["text"], "sổ đỏ") || !strings.Contains(calls[1].Params["text"], "căn cước") {
+		t.Errorf("group answers:\n%s\n---\n%s", calls[0].Params["text"], calls[1].Params["text"])
+	}
+	if strings.Contains(calls[0].Params["text"], "Lệ phí") {
+		t.Error("group card should be short")
+	}
+}
+
+func utf16Units(s string) []uint16 {
+	var out []uint16
+	for _, r := range s {
+		if r >= 0x10000 {
+			out = append(out, 0, 0)
+		} else {
+			out = append(out, 0)
+		}
+	}
+	return out
+}
+
+func TestRetriesAfter429(t *testing.T) {
+	h := start(t, nil)
+	h.fake.Fail("sendMessage", telegramtest.Fault{Status: 429, RetryAfter: 1})
+	h.fake.Fail("sendMessage", telegramtest.Fault{Status: 502})
+	h.fake.Push(telegramtest.Text(9, "lam so do"))
+	calls := h.expect(t, 3) // two failures, then the reply
+	if !strings.Contains(lastText(calls), "sổ đỏ") {
+		t.Errorf("reply lost after 429 and 502: %q", lastText(calls))
+	}
+}
+
+func TestOrderPerChatAndDuplicates(t *testing.T) {
+	h := start(t, nil)
+	u := telegramtest.Text(5, "bao hiem")
+	h.fake.Push(u)
+	h.fake.Push(telegramtest.Text(5, "1"))
+	calls := h.expect(t, 2)
+	if !strings.Contains(calls[0].Params["text"], "Chọn một số") || !strings.Contains(calls[1].Params["text"], "<b>") {
+		t.Errorf("answers out of order:\n%s\n---\n%s", calls[0].Params["text"], calls[1].Params["text"])
+	}
+	first, _ := h.store.FirstDelivery(context.Background(), 1, time.Now())
+	if first {
+		t.Error("update 1 not recorded as delivered")
+	}
+}
+
+func TestInline(t *testing.T) {
+	h := start(t, nil)
+	h.fake.Push(models.Update{InlineQuery: &models.InlineQuery{ID: "q1", From: &models.User{ID: 3}, Query: "khai sinh"}})
+	calls, err := h.fake.WaitCalls("answerInlineQuery", 1, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results []map[string]any
+	if err := calls[0].Decode("results", &results); err != nil || len(results) == 0 {
+		t.Fatalf("no inline results: %v %s", err, calls[0].Params["results"])
+	}
+	if results[0]["id"] != "birth-registration" {
+		t.Errorf("first inline result %v", results[0]["id"])
+	}
+}
+
+func TestNonTextAndLongInput(t *testing.T) {
+	h := start(t, nil)
+	sticker := telegramtest.Text(8, "")
+	sticker.Message.Sticker = &models.Sticker{FileID: "x"}
+	h.fake.Push(sticker)
+	voice := telegramtest.Text(8, "")
+	voice.Message.Voice = &models.Voice{FileID: "y"}
+	h.fake.Push(voice)
+	h.fake.Push(telegramtest.Text(8, strings.Repeat("khai sinh ", 500)))
+	calls := h.expect(t, 3)
+	for i, want := range []string{"chỉ đọc được chữ", "tin nhắn thoại", "dài quá"} {
+		if !strings.Contains(calls[i].Params["text"], want) {
+			t.Errorf("reply %d = %q, want %q", i, calls[i].Params["text"], want)
+		}
+	}
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	h := start(t, nil)
+	h.fake.Fail("sendMessage", telegramtest.Fault{Delay: 300 * time.Millisecond})
+	h.fake.Push(telegramtest.Text(11, "lam so do"))
+	if _, err := h.fake.WaitCalls("sendMessage", 1, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); h.stop() }()
+	wg.Wait() // Run returned: the reply in flight finished first
+	if n := len(h.fake.Calls("sendMessage")); n != 1 {
+		t.Errorf("%d sends, want the one in flight", n)
+	}
+}

@@ -1,0 +1,309 @@
+// Package telegramtest is a fake Telegram Bot API server for tests. It
+// speaks the protocol go-telegram/bot uses (multipart POST
+// /bot<token>/<method>, long-polling getUpdates that blocks until its
+// timeout), records every call, and can inject 429s, 5xx errors and slow
+// answers.
+package telegramtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// Call is one request the bot made.
+type Call struct {
+	Method string
+	Params map[string]string
+}
+
+// Decode unmarshals a JSON-encoded parameter (reply_markup, results…).
+func (c Call) Decode(name string, v any) error {
+	return json.Unmarshal([]byte(c.Params[name]), v)
+}
+
+// Fault is an injected failure for the next call of a method.
+type Fault struct {
+	Status     int           // HTTP-style error code in the answer: 429, 500, 502…
+	RetryAfter int           // seconds, with 429
+	Delay      time.Duration // answer late (before the fault, if any)
+}
+
+// Server is a fake Bot API.
+type Server struct {
+	Token string
+	URL   string
+	Bot   models.User
+
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	changed   chan struct{} // closed and replaced on every state change
+	calls     []Call
+	pending   []*models.Update
+	nextID    int64
+	nextMsgID int
+	faults    map[string][]Fault
+	webhook   string
+	secret    string
+}
+
+// New starts a fake server, closed when the test ends.
+func New(tb testing.TB) *Server {
+	tb.Helper()
+	s := &Server{
+		Token:   "123456:TEST-token",
+		Bot:     models.User{ID: 123456, IsBot: true, FirstName: "Loa", Username: "LoaBot"},
+		changed: make(chan struct{}),
+		nextID:  1,
+		faults:  map[string][]Fault{},
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	tb.Cleanup(s.srv.Close)
+	return s
+}
+
+// Close stops the server.
+func (s *Server) Close() { s.srv.Close() }
+
+func (s *Server) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// Push queues an update for getUpdates and returns its id.
+func (s *Server) Push(u models.Update) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u.ID = s.nextID
+	s.nextID++
+	s.pending = append(s.pending, &u)
+	s.notifyLocked()
+	return u.ID
+}
+
+// SkipUpdateIDs makes the next update ids start at next, as after a
+// restart against the same state.
+func (s *Server) SkipUpdateIDs(next int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID = next
+}
+
+// Fail makes the next call of method fail with f (faults queue up).
+func (s *Server) Fail(method string, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[method] = append(s.faults[method], f)
+}
+
+// Calls returns the recorded calls of method ("" for all).
+func (s *Server) Calls(method string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.calls {
+		if method == "" || c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// WaitCalls blocks until method has been called at least n times, or the
+// timeout passes.
+func (s *Server) WaitCalls(method string, n int, timeout time.Duration) ([]Call, error) {
+	deadline := time.After(timeout)
+	for {
+		s.mu.Lock()
+		ch := s.changed
+		s.mu.Unlock()
+		if calls := s.Calls(method); len(calls) >= n {
+			return calls, nil
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			return s.Calls(method), fmt.Errorf("waited %v for %d %s call(s), got %d", timeout, n, method, len(s.Calls(method)))
+		}
+	}
+}
+
+// Webhook returns the webhook URL and secret the bot registered.
+func (s *Server) Webhook() (url, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.webhook, s.secret
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	prefix := "/bot" + s.Token + "/"
+	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, prefix) {
+		writeError(w, http.StatusUnauthorized, "Unauthorized", 0)
+		return
+	}
+	method := strings.TrimPrefix(r.URL.Path, prefix)
+	params := map[string]string{}
+	if err := r.ParseMultipartForm(10 << 20); err == nil {
+		for k, v := range r.MultipartForm.Value {
+			params[k] = v[0]
+		}
+	}
+	s.mu.Lock()
+	s.calls = append(s.calls, Call{Method: method, Params: params})
+	var fault *Fault
+	if q := s.faults[method]; len(q) > 0 {
+		fault, s.faults[method] = &q[0], q[1:]
+	}
+	s.notifyLocked()
+	s.mu.Unlock()
+
+	if fault != nil {
+		select {
+		case <-time.After(fault.Delay):
+		case <-r.Context().Done():
+			return
+		}
+		if fault.Status != 0 {
+			writeError(w, fault.Status, http.StatusText(fault.Status), fault.RetryAfter)
+			return
+		}
+	}
+	result, err := s.answer(r.Context(), method, params)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
+		return
+	}
+	writeResult(w, result)
+}
+
+func (s *Server) answer(ctx context.Context, method string, p map[string]string) (any, error) {
+	switch method {
+	case "getMe":
+		return s.Bot, nil
+	case "getUpdates":
+		return s.getUpdates(ctx, p), nil
+	case "sendMessage", "editMessageText":
+		chatID, _ := strconv.ParseInt(p["chat_id"], 10, 64)
+		s.mu.Lock()
+		s.nextMsgID++
+		id := s.nextMsgID
+		s.mu.Unlock()
+		if p["text"] == "" {
+			return nil, fmt.Errorf("message text is empty")
+		}
+		if n := len([]rune(p["text"])); n > 4096 {
+			return nil, fmt.Errorf("message is too long (%d characters)", n)
+		}
+		return models.Message{ID: id, Chat: models.Chat{ID: chatID}, Date: int(time.Now().Unix()), Text: p["text"]}, nil
+	case "setWebhook":
+		s.mu.Lock()
+		s.webhook, s.secret = p["url"], p["secret_token"]
+		s.mu.Unlock()
+		return true, nil
+	case "deleteWebhook":
+		s.mu.Lock()
+		s.webhook, s.secret = "", ""
+		s.mu.Unlock()
+		return true, nil
+	case "answerCallbackQuery", "answerInlineQuery", "setMyCommands", "sendChatAction":
+		return true, nil
+	}
+	return nil, fmt.Errorf("method %s is not faked", method)
+}
+
+// getUpdates answers pending updates at or after offset, or blocks until
+// one arrives or the poll's timeout passes (an instant empty answer would
+// make the client spin).
+func (s *Server) getUpdates(ctx context.Context, p map[string]string) []*models.Update {
+	offset, _ := strconv.ParseInt(p["offset"], 10, 64)
+	timeout, _ := strconv.Atoi(p["timeout"])
+	deadline := time.After(time.Duration(timeout) * time.Second)
+	for {
+		s.mu.Lock()
+		kept := s.pending[:0]
+		for _, u := range s.pending {
+			if u.ID >= offset {
+				kept = append(kept, u)
+			}
+		}
+		s.pending = kept
+		ready := append([]*models.Update(nil), s.pending...)
+		ch := s.changed
+		s.mu.Unlock()
+		if len(ready) > 0 {
+			return ready
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			return []*models.Update{}
+		case <-ctx.Done():
+			return []*models.Update{}
+		}
+	}
+}
+
+func writeResult(w http.ResponseWriter, result any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
+}
+
+func writeError(w http.ResponseWriter, code int, desc string, retryAfter int) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	body := map[string]any{"ok": false, "error_code": code, "description": desc}
+	if retryAfter > 0 {
+		body["parameters"] = map[string]any{"retry_after": retryAfter}
+	}
+	json.NewEncoder(w).Encode(body)
+}
+
+// Text builds an update with a private text message from a user. A
+// leading /command gets its bot_command entity, as Telegram sends it.
+func Text(userID int64, text string) models.Update {
+	m := &models.Message{
+		ID:   int(time.Now().UnixNano() % 1e6),
+		From: &models.User{ID: userID, FirstName: "Dân"},
+		Chat: models.Chat{ID: userID, Type: models.ChatTypePrivate},
+		Date: int(time.Now().Unix()),
+		Text: text,
+	}
+	if strings.HasPrefix(text, "/") {
+		cmd, _, _ := strings.Cut(text, " ")
+		m.Entities = []models.MessageEntity{{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: len(utf16.Encode([]rune(cmd)))}}
+	}
+	return models.Update{Message: m}
+}
+
+// GroupText builds an update with a text message in a group chat.
+func GroupText(chatID, userID int64, text string, entities ...models.MessageEntity) models.Update {
+	u := Text(userID, text)
+	u.Message.Chat = models.Chat{ID: chatID, Type: models.ChatTypeGroup}
+	u.Message.Entities = entities
+	return u
+}
+
+// Callback builds an update with a button press on a bot message.
+func Callback(userID int64, data string) models.Update {
+	return models.Update{CallbackQuery: &models.CallbackQuery{
+		ID:   strconv.FormatInt(time.Now().UnixNano(), 10),
+		From: models.User{ID: userID},
+		Message: models.MaybeInaccessibleMessage{
+			Type:    models.MaybeInaccessibleMessageTypeMessage,
+			Message: &models.Message{ID: 1, Chat: models.Chat{ID: userID, Type: models.ChatTypePrivate}},
+		},
+		Data: data,
+	}}
+}
