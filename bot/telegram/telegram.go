@@ -14,6 +14,7 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"loa/bot"
 	"loa/knowledge"
@@ -28,6 +29,10 @@ type Config struct {
 	Limits    Limits
 	Timeout   time.Duration // per update
 	Logger    *slog.Logger
+	Metrics   *Metrics // nil: unregistered metrics
+	// FloodLimit is how many messages one user may send a minute; more get
+	// a polite note, so one user cannot starve the others. 0 means 20.
+	FloodLimit int
 }
 
 // Adapter connects the core to Telegram.
@@ -44,6 +49,8 @@ type Adapter struct {
 	botName  string // the bot's @username, without @
 	botID    int64
 	search   Searcher // for inline mode
+	metrics  *Metrics
+	flood    *floodGuard
 }
 
 // New connects to the Bot API (getMe) and returns an Adapter.
@@ -60,14 +67,25 @@ func New(ctx context.Context, cfg Config, core *bot.Core, search Searcher, store
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics(prometheus.NewRegistry())
+	}
+	if cfg.FloodLimit <= 0 {
+		cfg.FloodLimit = 20
+	}
 	a := &Adapter{
 		core: core, search: search, store: store, catalog: catalog,
 		render:   renderer{catalog: catalog},
 		dispatch: newDispatcher(cfg.Workers),
 		log:      cfg.Logger,
 		timeout:  cfg.Timeout,
+		metrics:  cfg.Metrics,
+		flood:    newFloodGuard(cfg.FloodLimit),
 	}
-	a.send = newSender(cfg.Limits, func(reason string) { a.log.Warn("telegram: retrying a call", "reason", reason) })
+	a.send = newSender(cfg.Limits, func(reason string) {
+		a.metrics.APIErrors.WithLabelValues(reason).Inc()
+		a.log.Warn("telegram: retrying a call", "reason", reason)
+	})
 	opts := []tgbot.Option{
 		tgbot.WithDefaultHandler(a.handle), // the library's default would log whole updates
 		tgbot.WithNotAsyncHandlers(),       // order and bounds come from the dispatcher
@@ -117,6 +135,8 @@ func (a *Adapter) handle(_ context.Context, _ *tgbot.Bot, u *models.Update) {
 		defer cancel()
 		start := time.Now()
 		kind, err := a.process(ctx, u)
+		a.metrics.Updates.WithLabelValues(kind).Inc()
+		a.metrics.Latency.Observe(time.Since(start).Seconds())
 		attrs := []any{"kind", kind, "took", time.Since(start).Round(time.Millisecond)}
 		if err != nil {
 			a.log.Error("telegram: update failed", append(attrs, "err", err)...)
@@ -192,6 +212,14 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) error {
 	if err != nil {
 		return err
 	}
+	switch a.flood.check(m.From.ID, time.Now()) {
+	case floodWarn:
+		a.metrics.FloodLimited.Inc()
+		return c.reply(ctx, []bot.Reply{{Kind: bot.KindText, Message: "flood", Lang: c.lang()}})
+	case floodDrop:
+		a.metrics.FloodLimited.Inc()
+		return nil
+	}
 	var replies []bot.Reply
 	switch cmd {
 	case "start":
@@ -207,6 +235,7 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) error {
 		if err != nil {
 			return err
 		}
+		a.metrics.Answers.WithLabelValues(outcome(replies)).Inc()
 	}
 	if err := c.save(ctx); err != nil {
 		return err
@@ -318,10 +347,29 @@ func (c *conversation) sendMessage(ctx context.Context, m message) error {
 			return err
 		})
 		if err != nil {
+			// Never silent: logged and counted.
+			c.a.metrics.Dropped.Inc()
 			return fmt.Errorf("send reply: %w", err)
 		}
 	}
 	return nil
+}
+
+// outcome names what the core did with a question, for metrics.
+func outcome(replies []bot.Reply) string {
+	if len(replies) == 0 {
+		return "other"
+	}
+	last := replies[len(replies)-1]
+	switch {
+	case last.Kind == bot.KindCard || last.Kind == bot.KindSection:
+		return "direct"
+	case last.Kind == bot.KindChoices:
+		return "choices"
+	case last.Kind == bot.KindText && last.Message == "none":
+		return "none"
+	}
+	return "other"
 }
 
 // callback handles a button press. Data is short: kind, then ids.

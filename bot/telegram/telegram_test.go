@@ -1,15 +1,21 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"loa/bot"
 	"loa/bot/telegramtest"
@@ -20,13 +26,25 @@ import (
 
 // harness runs the real go-telegram/bot client against the fake Bot API.
 type harness struct {
-	fake   *telegramtest.Server
-	store  bot.Store
-	cancel context.CancelFunc
-	done   chan error
+	fake    *telegramtest.Server
+	store   bot.Store
+	adapter *Adapter
+	metrics *Metrics
+	cancel  context.CancelFunc
+	done    chan error
 }
 
 func start(t *testing.T, store bot.Store) *harness {
+	t.Helper()
+	h := newHarness(t, store)
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go func() { h.done <- h.adapter.Run(ctx, 5*time.Second) }()
+	t.Cleanup(h.stop)
+	return h
+}
+
+func newHarness(t *testing.T, store bot.Store) *harness {
 	t.Helper()
 	kb, _, err := knowledge.Open(context.Background(), content.FS())
 	if err != nil {
@@ -42,17 +60,14 @@ func start(t *testing.T, store bot.Store) *harness {
 		store = bot.NewMemoryStore()
 	}
 	fast := Limits{Global: 1000, PerChat: 1000, PerGroup: 1000, Burst: 100}
-	cfg := Config{Token: fake.Token, ServerURL: fake.URL, Limits: fast, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	metrics := NewMetrics(prometheus.NewRegistry())
+	cfg := Config{Token: fake.Token, ServerURL: fake.URL, Limits: fast, Metrics: metrics, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	a, err := New(context.Background(), cfg, bot.New(kb), kb, store, cat)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.send.backoff = time.Millisecond
-	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{fake: fake, store: store, cancel: cancel, done: make(chan error, 1)}
-	go func() { h.done <- a.Run(ctx, 5*time.Second) }()
-	t.Cleanup(h.stop)
-	return h
+	return &harness{fake: fake, store: store, adapter: a, metrics: metrics, done: make(chan error, 1)}
 }
 
 func (h *harness) stop() {
@@ -246,5 +261,88 @@ func TestGracefulShutdown(t *testing.T) {
 	wg.Wait() // Run returned: the reply in flight finished first
 	if n := len(h.fake.Calls("sendMessage")); n != 1 {
 		t.Errorf("%d sends, want the one in flight", n)
+	}
+}
+
+func TestWebhookSecret(t *testing.T) {
+	h := newHarness(t, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go func() { h.done <- h.adapter.RunWebhook(ctx, ln, "https://loa.example/hook", "s3cret", 5*time.Second) }()
+	t.Cleanup(h.stop)
+	if _, err := h.fake.WaitCalls("setWebhook", 1, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if url, secret := h.fake.Webhook(); url != "https://loa.example/hook" || secret != "s3cret" {
+		t.Errorf("webhook registered as %q / %q", url, secret)
+	}
+	post := func(secret string, u models.Update) int {
+		body, _ := json.Marshal(u)
+		req, _ := http.NewRequest(http.MethodPost, "http://"+ln.Addr().String()+"/", bytes.NewReader(body))
+		if secret != "" {
+			req.Header.Set(secretHeader, secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	bad := telegramtest.Text(21, "lam so do")
+	bad.ID = 900
+	if code := post("wrong", bad); code != http.StatusForbidden {
+		t.Errorf("wrong secret: status %d", code)
+	}
+	if code := post("", bad); code != http.StatusForbidden {
+		t.Errorf("no secret: status %d", code)
+	}
+	if got := testutil.ToFloat64(h.metrics.WebhookRejected); got != 2 {
+		t.Errorf("rejected webhook calls counted %v, want 2", got)
+	}
+	good := telegramtest.Text(21, "lam so do")
+	good.ID = 901
+	if code := post("s3cret", good); code != http.StatusOK {
+		t.Errorf("right secret: status %d", code)
+	}
+	calls := h.expect(t, 1)
+	if !strings.Contains(lastText(calls), "sổ đỏ") {
+		t.Errorf("webhook update not answered: %q", lastText(calls))
+	}
+}
+
+func TestFloodControl(t *testing.T) {
+	h := start(t, nil)
+	h.adapter.flood = newFloodGuard(3)
+	for i := 0; i < 6; i++ {
+		h.fake.Push(telegramtest.Text(33, "xin chào"))
+	}
+	calls := h.expect(t, 4)
+	time.Sleep(50 * time.Millisecond)
+	if n := len(h.fake.Calls("sendMessage")); n != 4 {
+		t.Fatalf("%d replies, want 3 answers and one note", n)
+	}
+	if !strings.Contains(lastText(calls), "nhanh quá") {
+		t.Errorf("no flood note: %q", lastText(calls))
+	}
+	if got := testutil.ToFloat64(h.metrics.FloodLimited); got != 3 {
+		t.Errorf("flood-limited messages counted %v, want 3", got)
+	}
+}
+
+func TestAnswerMetrics(t *testing.T) {
+	h := start(t, nil)
+	h.fake.Push(telegramtest.Text(44, "lam so do"))
+	h.fake.Push(telegramtest.Text(44, "bao hiem"))
+	h.fake.Push(telegramtest.Text(44, "thoi tiet sa pa"))
+	h.expect(t, 3)
+	for outcome, want := range map[string]float64{"direct": 1, "choices": 1, "none": 1} {
+		if got := testutil.ToFloat64(h.metrics.Answers.WithLabelValues(outcome)); got != want {
+			t.Errorf("answers{%s} = %v, want %v", outcome, got, want)
+		}
 	}
 }
