@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -99,6 +101,43 @@ func TestUnsupportedInput(t *testing.T) {
 		replies, err := c.Turn(t.Context(), &Session{}, tt.in)
 		if err != nil || len(replies) != 1 || !strings.Contains(r.Render(replies[0]), tt.want) {
 			t.Errorf("%+v: %v %v", tt.in, replies, err)
+		}
+	}
+}
+
+// emergencyCases are realistic messages per language, written for the
+// emergency detector: every example must get the numbers first, and no
+// non-example may.
+type emergencyCases struct {
+	Examples    []string `json:"examples"`
+	NonExamples []string `json:"non_examples"`
+}
+
+func TestEmergencyEveryLanguage(t *testing.T) {
+	data, err := os.ReadFile("testdata/emergency.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sets map[string]json.RawMessage
+	if err := json.Unmarshal(data, &sets); err != nil {
+		t.Fatal(err)
+	}
+	c, _, r := newCore(t)
+	for _, lang := range knowledge.Langs() {
+		var cases emergencyCases
+		if err := json.Unmarshal(sets[string(lang)], &cases); err != nil || len(cases.Examples) < 5 {
+			t.Fatalf("%s: %v (%d examples)", lang, err, len(cases.Examples))
+		}
+		for _, msg := range cases.Examples {
+			kinds, text := turn(t, c, r, &Session{Lang: lang}, msg)
+			if kinds[0] != KindText || !strings.Contains(text, "113") || !strings.Contains(text, "115") {
+				t.Errorf("%s %q: no emergency numbers first:\n%.200s", lang, msg, text)
+			}
+		}
+		for _, msg := range cases.NonExamples {
+			if _, text := turn(t, c, r, &Session{Lang: lang}, msg); strings.Contains(text, "113") {
+				t.Errorf("%s %q: flagged as an emergency", lang, msg)
+			}
 		}
 	}
 }
