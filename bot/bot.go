@@ -75,11 +75,22 @@ func New(kb Knowledge, opts ...Option) *Core {
 	return c
 }
 
-// Turn answers one message and updates the session.
+// Turn answers one message and updates the session. Every reply carries
+// the language to show it in.
 func (c *Core) Turn(ctx context.Context, s *Session, in Input) ([]Reply, error) {
 	if s.Lang == "" {
 		s.Lang = knowledge.Vietnamese
 	}
+	replies, err := c.turn(ctx, s, in)
+	for i := range replies {
+		if replies[i].Lang == "" {
+			replies[i].Lang = s.Lang
+		}
+	}
+	return replies, err
+}
+
+func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) {
 	text := strings.TrimSpace(strings.ToValidUTF8(in.Text, ""))
 	switch {
 	case in.Kind == InputVoice:
@@ -100,7 +111,7 @@ func (c *Core) Turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 	}
 	if privacy.HasPersonalNumber(text) {
 		// Never repeated back, never searched or stored.
-		replies = append(replies, message("personal_number"))
+		replies = append(replies, Reply{Kind: KindNotice, Message: "personal_number"})
 		text = privacy.Redact(text)
 	}
 	if r, ok := c.choice(s, text); ok {
@@ -161,8 +172,8 @@ func mostlyLatin(s string) bool {
 // context for follow-up questions.
 func (c *Core) Card(s *Session, id string) []Reply {
 	p := c.kb.Content().Procedure(id)
-	if p == nil {
-		return []Reply{message("none")}
+	if p == nil { // an old button for a procedure since removed
+		return []Reply{{Kind: KindText, Message: "none", Lang: s.Lang}}
 	}
 	s.Last, s.LastAt, s.Choices = id, c.now(), nil
 	lang := shownLang(p, s.Lang)
@@ -173,7 +184,7 @@ func (c *Core) Card(s *Session, id string) []Reply {
 func (c *Core) section(s *Session, id string, part Part) []Reply {
 	p := c.kb.Content().Procedure(id)
 	if p == nil {
-		return []Reply{message("none")}
+		return []Reply{{Kind: KindText, Message: "none", Lang: s.Lang}}
 	}
 	s.LastAt = c.now()
 	return append(notices(p, s.Lang), Reply{Kind: KindSection, Procedure: p, Lang: shownLang(p, s.Lang), Part: part})
@@ -223,7 +234,9 @@ func (c *Core) SetLang(s *Session, lang knowledge.Lang) []Reply {
 }
 
 // Help explains what Loa can do.
-func (c *Core) Help(s *Session) []Reply { return []Reply{message("help")} }
+func (c *Core) Help(s *Session) []Reply {
+	return []Reply{{Kind: KindText, Message: "help", Lang: s.Lang}}
+}
 
 // shownLang is the language a procedure is shown in for a user of lang.
 func shownLang(p *knowledge.Procedure, lang knowledge.Lang) knowledge.Lang {

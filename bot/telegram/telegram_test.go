@@ -346,3 +346,21 @@ func TestAnswerMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestOldButtonsAnswerPolitely(t *testing.T) {
+	h := start(t, nil)
+	h.fake.Push(telegramtest.Callback(12, "p:no-such-procedure"))
+	h.fake.Push(telegramtest.Callback(12, "s:gone:documents"))
+	h.fake.Push(telegramtest.Callback(12, "zzz"))
+	inline := telegramtest.Callback(12, "p:id-card")
+	inline.CallbackQuery.Message = models.MaybeInaccessibleMessage{} // a card sent inline: no message
+	inline.CallbackQuery.InlineMessageID = "abc"
+	h.fake.Push(inline)
+	if _, err := h.fake.WaitCalls("answerCallbackQuery", 4, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	calls := h.expect(t, 3)
+	if !strings.Contains(calls[0].Params["text"], "chưa có thông tin") || !strings.Contains(lastText(calls), "căn cước") {
+		t.Errorf("replies: %q … %q", calls[0].Params["text"], lastText(calls))
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -58,9 +59,23 @@ type Server struct {
 	secret    string
 }
 
-// New starts a fake server, closed when the test ends.
+// New starts a fake server on a free local port, closed when the test ends.
 func New(tb testing.TB) *Server {
 	tb.Helper()
+	s, err := Start("127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Start runs a fake server on addr, for `loa telegram-fake`.
+func Start(addr string) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("fake Bot API: %w", err)
+	}
 	s := &Server{
 		Token:   "123456:TEST-token",
 		Bot:     models.User{ID: 123456, IsBot: true, FirstName: "Loa", Username: "LoaBot"},
@@ -68,10 +83,12 @@ func New(tb testing.TB) *Server {
 		nextID:  1,
 		faults:  map[string][]Fault{},
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Listener.Close()
+	s.srv.Listener = ln
+	s.srv.Start()
 	s.URL = s.srv.URL
-	tb.Cleanup(s.srv.Close)
-	return s
+	return s, nil
 }
 
 // Close stops the server.

@@ -27,6 +27,8 @@ Usage:
   loa eval   FILE.jsonl [--content DIR] [--json] [--misses]
   loa content check  [--content DIR] [--strict]
   loa content export --jsonl [--content DIR]
+  loa serve  [--content DIR]          the Telegram bot; settings from the environment (README)
+  loa telegram-fake [--addr 127.0.0.1:8081] [--user 1001]   a fake Bot API to try serve with
 
 Languages: vi (Vietnamese), hmn (H'Mông), dao (Dao, ium), tay (Tày, tyz), giay (Giáy, pcc).
 Environment: LOA_CONTENT_DIR is the default for --content (built-in content when empty).
@@ -87,6 +89,10 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runEval(ctx, rest, stdout, stderr)
 	case "content":
 		return runContent(ctx, rest, stdout, stderr)
+	case "serve":
+		return runServe(ctx, rest, stderr)
+	case "telegram-fake":
+		return runTelegramFake(ctx, rest, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/time/rate"
+
+	"loa/bot"
+	"loa/bot/telegram"
+	"loa/sqlite"
+)
+
+// serveConfig is everything `loa serve` reads from its environment.
+type serveConfig struct {
+	token         string
+	apiURL        string
+	db            string
+	adminAddr     string
+	webhookURL    string
+	webhookAddr   string
+	webhookSecret string
+	retention     time.Duration
+	sendRate      float64
+	grace         time.Duration
+}
+
+func serveConfigFromEnv() (serveConfig, error) {
+	c := serveConfig{
+		token:         os.Getenv("TELEGRAM_BOT_TOKEN"),
+		apiURL:        os.Getenv("LOA_TELEGRAM_API_URL"),
+		db:            envOr("LOA_DB", "loa.db"),
+		adminAddr:     envOr("LOA_ADMIN_ADDR", "127.0.0.1:9090"),
+		webhookURL:    os.Getenv("LOA_WEBHOOK_URL"),
+		webhookAddr:   envOr("LOA_WEBHOOK_ADDR", ":8443"),
+		webhookSecret: os.Getenv("LOA_WEBHOOK_SECRET"),
+		retention:     90 * 24 * time.Hour,
+		sendRate:      30,
+		grace:         10 * time.Second,
+	}
+	if c.token == "" {
+		return c, usageError{"TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather (see README), or try Loa without Telegram: go run ./cmd/loa chat"}
+	}
+	if v := os.Getenv("LOA_RETENTION_DAYS"); v != "" {
+		days, err := strconv.Atoi(v)
+		if err != nil || days < 1 {
+			return c, usageError{fmt.Sprintf("LOA_RETENTION_DAYS=%q: want a whole number of days, 1 or more", v)}
+		}
+		c.retention = time.Duration(days) * 24 * time.Hour
+	}
+	if v := os.Getenv("LOA_SEND_RATE"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r <= 0 {
+			return c, usageError{fmt.Sprintf("LOA_SEND_RATE=%q: want messages per second, above 0", v)}
+		}
+		c.sendRate = r
+	}
+	return c, nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+	var common commonFlags
+	fs := newFlagSet("serve", stderr)
+	fs.StringVar(&common.content, "content", envContentDir(), "content folder (default: LOA_CONTENT_DIR, else the built-in content)")
+	if rest, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usageError{"serve takes no arguments; it reads its settings from the environment (see README)"}
+	}
+	cfg, err := serveConfigFromEnv()
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	kb, err := openBase(ctx, common.content, stderr)
+	if err != nil {
+		return err
+	}
+	defer kb.Close()
+	cat, err := loadCatalog()
+	if err != nil {
+		return err
+	}
+	store, err := sqlite.Open(ctx, cfg.db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	limits := telegram.TelegramLimits()
+	limits.Global = rate.Limit(cfg.sendRate)
+	adapter, err := telegram.New(ctx, telegram.Config{
+		Token: cfg.token, ServerURL: cfg.apiURL, Limits: limits, Logger: log, Metrics: telegram.NewMetrics(reg),
+	}, bot.New(kb), kb, store, cat)
+	if err != nil {
+		return err
+	}
+	admin, err := startAdmin(cfg.adminAddr, reg, log)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	go pruneLoop(ctx, store, cfg.retention, log)
+
+	log.Info("loa: serving", "procedures", len(kb.Content().Procedures), "admin", cfg.adminAddr, "webhook", cfg.webhookURL != "")
+	if cfg.webhookURL == "" {
+		err = adapter.Run(ctx, cfg.grace)
+	} else {
+		err = serveWebhook(ctx, adapter, cfg, log)
+	}
+	if err != nil {
+		return err
+	}
+	log.Info("loa: stopped")
+	return nil
+}
+
+func serveWebhook(ctx context.Context, adapter *telegram.Adapter, cfg serveConfig, log *slog.Logger) error {
+	if cfg.webhookSecret == "" {
+		b := make([]byte, 24)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		cfg.webhookSecret = hex.EncodeToString(b)
+		log.Info("loa: generated a webhook secret (set LOA_WEBHOOK_SECRET to keep one across restarts)")
+	}
+	ln, err := net.Listen("tcp", cfg.webhookAddr)
+	if err != nil {
+		return fmt.Errorf("webhook: listen on %s: %w", cfg.webhookAddr, err)
+	}
+	return adapter.RunWebhook(ctx, ln, cfg.webhookURL, cfg.webhookSecret, cfg.grace)
+}
+
+// startAdmin serves /healthz and /metrics.
+func startAdmin(addr string, reg *prometheus.Registry, log *slog.Logger) (io.Closer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("admin server: listen on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("loa: admin server", "err", err)
+		}
+	}()
+	return srv, nil
+}
+
+// pruneLoop deletes logged questions and feedback past retention, daily.
+func pruneLoop(ctx context.Context, store bot.Store, retention time.Duration, log *slog.Logger) {
+	for {
+		n, err := store.Prune(ctx, time.Now().Add(-retention))
+		if err != nil && ctx.Err() == nil {
+			log.Error("loa: prune", "err", err)
+		} else if n > 0 {
+			log.Info("loa: pruned old records", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(24 * time.Hour):
+		}
+	}
+}

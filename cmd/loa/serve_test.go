@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"loa/bot/telegramtest"
+)
+
+func TestServeNeedsToken(t *testing.T) {
+	t.Setenv("TELEGRAM_BOT_TOKEN", "")
+	code, _, errOut := runLoa(t, "", "serve")
+	if code != exitUsage || !strings.Contains(errOut, "loa chat") {
+		t.Errorf("exit %d, stderr %s", code, errOut)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestServeAgainstFake runs `loa serve` as a user would, against the fake
+// Bot API, then stops it as SIGINT would.
+func TestServeAgainstFake(t *testing.T) {
+	fake := telegramtest.New(t)
+	admin := freeAddr(t)
+	t.Setenv("LOA_CONTENT_DIR", "")
+	t.Setenv("TELEGRAM_BOT_TOKEN", fake.Token)
+	t.Setenv("LOA_TELEGRAM_API_URL", fake.URL)
+	t.Setenv("LOA_DB", filepath.Join(t.TempDir(), "loa.db"))
+	t.Setenv("LOA_ADMIN_ADDR", admin)
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, &stderr) }()
+
+	fake.Push(telegramtest.Text(77, "lam giay khai sinh cho con 0912345678"))
+	calls, err := fake.WaitCalls("sendMessage", 1, 10*time.Second)
+	if err != nil {
+		cancel()
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(calls[len(calls)-1].Params["text"], "Đăng ký khai sinh") {
+		t.Errorf("reply: %q", calls[len(calls)-1].Params["text"])
+	}
+	for _, path := range []string{"/healthz", "/metrics"} {
+		resp, err := http.Get("http://" + admin + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || path == "/metrics" && !strings.Contains(string(body), "loa_answers_total") {
+			t.Errorf("%s: %d %.200s", path, resp.StatusCode, body)
+		}
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve exit %d:\n%s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	logs := stderr.String()
+	for _, secret := range []string{fake.Token, "0912345678", "khai sinh"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs contain %q:\n%s", secret, logs)
+		}
+	}
+}
