@@ -20,39 +20,61 @@ const (
 // IntentNames lists the intents in the order they are tried.
 func IntentNames() []Intent { return []Intent{Emergency, WhoAmI, Insult, Thanks, Greeting} }
 
-// Intents holds, per intent and language, the phrases that signal it.
-type Intents map[Intent]map[Lang][]string
+// Intents holds, per intent and language, the phrases that signal it,
+// split into words once at load so matching a message is cheap.
+type Intents struct {
+	phrases map[Intent]map[Lang][]string
+	matches map[Intent][]wordSeq
+}
+
+// Phrases returns the phrases of an intent in one language.
+func (in Intents) Phrases(intent Intent, lang Lang) []string { return in.phrases[intent][lang] }
+
+// wordSeq is a phrase or message as words: normalized (accents kept),
+// folded, and whether each was written with diacritics.
+type wordSeq struct {
+	exact, folded []string
+	accented      []bool
+}
+
+func newWordSeq(text string) wordSeq {
+	var w wordSeq
+	for _, word := range tokenize(Normalize(text)) {
+		f := Fold(word)
+		w.exact, w.folded, w.accented = append(w.exact, word), append(w.folded, f), append(w.accented, f != word)
+	}
+	return w
+}
 
 // Match returns the first intent (in IntentNames order) with a phrase in
 // text, in any language: a user who chose H'Mông may still write Vietnamese.
 func (in Intents) Match(text string) (Intent, bool) {
-	words := tokenize(Normalize(text))
+	msg := newWordSeq(text)
 	for _, name := range IntentNames() {
-		for _, phrases := range in[name] {
-			for _, p := range phrases {
-				if containsAccentAware(words, tokenize(Normalize(p))) {
-					return name, true
-				}
+		for _, p := range in.matches[name] {
+			if msg.contains(p) {
+				return name, true
 			}
 		}
 	}
 	return "", false
 }
 
-// containsAccentAware reports whether phrase occurs in words. A word typed
-// without diacritics matches the phrase folded ("chay nha" is "cháy nhà");
-// a word typed with them must match exactly ("ngủ" is not "ngu").
-func containsAccentAware(words, phrase []string) bool {
-	if len(phrase) == 0 {
+// contains reports whether phrase occurs in w. A word typed without
+// diacritics matches the phrase folded ("chay nha" is "cháy nhà"); a word
+// typed with them must match exactly ("ngủ" is not "ngu").
+func (w wordSeq) contains(phrase wordSeq) bool {
+	n := len(phrase.exact)
+	if n == 0 {
 		return false
 	}
-	for i := 0; i+len(phrase) <= len(words); i++ {
+	for i := 0; i+n <= len(w.exact); i++ {
 		match := true
-		for j, p := range phrase {
-			w := words[i+j]
-			if HasDiacritics(w) && w != p || !HasDiacritics(w) && w != Fold(p) {
-				match = false
-				break
+		for j := 0; j < n && match; j++ {
+			if w.accented[i+j] {
+				match = w.exact[i+j] == phrase.exact[j]
+			} else {
+				match = w.folded[i+j] == phrase.folded[j]
 			}
 		}
 		if match {
@@ -65,21 +87,21 @@ func containsAccentAware(words, phrase []string) bool {
 func loadIntents(fsys fs.FS, problems *Problems) Intents {
 	var raw map[string]map[string][]string
 	if !decodeYAMLFile(fsys, intentsFile, &raw, problems) {
-		return nil
+		return Intents{}
 	}
 	pl := problemList{all: problems, file: intentsFile}
 	known := map[Intent]bool{}
 	for _, n := range IntentNames() {
 		known[n] = true
 	}
-	out := Intents{}
+	out := Intents{phrases: map[Intent]map[Lang][]string{}, matches: map[Intent][]wordSeq{}}
 	for name, byLang := range raw {
 		intent := Intent(name)
 		if !known[intent] {
 			pl.errorf(0, "unknown intent %q (known: emergency, greeting, thanks, whoami, insult)", name)
 			continue
 		}
-		out[intent] = map[Lang][]string{}
+		out.phrases[intent] = map[Lang][]string{}
 		for code, phrases := range byLang {
 			lang, err := ParseLang(code)
 			if err != nil {
@@ -88,12 +110,13 @@ func loadIntents(fsys fs.FS, problems *Problems) Intents {
 			}
 			for _, p := range phrases {
 				if p = strings.TrimSpace(p); p != "" {
-					out[intent][lang] = append(out[intent][lang], p)
+					out.phrases[intent][lang] = append(out.phrases[intent][lang], p)
+					out.matches[intent] = append(out.matches[intent], newWordSeq(p))
 				}
 			}
 		}
 	}
-	if len(out[Emergency][Vietnamese]) == 0 {
+	if len(out.phrases[Emergency][Vietnamese]) == 0 {
 		pl.errorf(0, "no Vietnamese emergency phrases: emergencies must always be recognized")
 	}
 	return out

@@ -57,6 +57,15 @@ type Server struct {
 	faults    map[string][]Fault
 	webhook   string
 	secret    string
+	observe   func(Call)
+}
+
+// Observe calls f with every call the bot makes, as it arrives (for
+// benchmarks that time replies).
+func (s *Server) Observe(f func(Call)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.observe = f
 }
 
 // New starts a fake server on a free local port, closed when the test ends.
@@ -178,13 +187,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Lock()
-	s.calls = append(s.calls, Call{Method: method, Params: params})
+	call := Call{Method: method, Params: params}
+	s.calls = append(s.calls, call)
+	observe := s.observe
 	var fault *Fault
 	if q := s.faults[method]; len(q) > 0 {
 		fault, s.faults[method] = &q[0], q[1:]
 	}
 	s.notifyLocked()
 	s.mu.Unlock()
+	if observe != nil {
+		observe(call)
+	}
 
 	if fault != nil {
 		select {
