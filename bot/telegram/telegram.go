@@ -19,6 +19,7 @@ import (
 	"loa/bot"
 	"loa/knowledge"
 	"loa/locales"
+	"loa/privacy"
 )
 
 // Config configures an Adapter.
@@ -231,11 +232,15 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) error {
 	case "help":
 		replies = a.core.Help(&c.session)
 	default:
-		replies, err = a.core.Turn(ctx, &c.session, bot.Input{Kind: inputKind(m), Text: text})
+		in := bot.Input{Kind: inputKind(m), Text: text}
+		replies, err = a.core.Turn(ctx, &c.session, in)
 		if err != nil {
 			return err
 		}
 		a.metrics.Answers.WithLabelValues(outcome(replies)).Inc()
+		if err := a.logQuestion(ctx, c, in, replies); err != nil {
+			a.log.Warn("telegram: question log", "err", err) // the answer matters more than the log
+		}
 	}
 	if err := c.save(ctx); err != nil {
 		return err
@@ -353,6 +358,19 @@ func (c *conversation) sendMessage(ctx context.Context, m message) error {
 		}
 	}
 	return nil
+}
+
+// logQuestion keeps a text question for editors, redacted, with what Loa
+// did with it; that is how they see what is missing.
+func (a *Adapter) logQuestion(ctx context.Context, c *conversation, in bot.Input, replies []bot.Reply) error {
+	if in.Kind != bot.InputText || strings.TrimSpace(in.Text) == "" {
+		return nil
+	}
+	q := bot.LoggedQuestion{At: time.Now(), Lang: string(c.lang()), Text: privacy.Redact(in.Text), Outcome: outcome(replies)}
+	if q.Outcome == "direct" {
+		q.Procedure = c.session.Last
+	}
+	return a.store.LogQuestion(ctx, q)
 }
 
 // outcome names what the core did with a question, for metrics.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -145,7 +146,14 @@ func TestLanguageRemembered(t *testing.T) {
 	store := bot.NewMemoryStore()
 	h := start(t, store)
 	h.fake.Push(telegramtest.Callback(7, "l:hmn"))
-	h.expect(t, 1)
+	cat, _ := locales.Load(locales.FS())
+	if got, want := lastText(h.expect(t, 1)), esc(cat.Text("hmn", "lang.switched", map[string]any{"Name": "Lus Hmoob"})); got != want {
+		t.Errorf("switching to H'Mông answered %q, want the H'Mông text %q", got, want)
+	}
+	h.fake.Push(telegramtest.Text(7, "thoi tiet sa pa"))
+	if got, want := lastText(h.expect(t, 2)), esc(cat.Text("hmn", "none", nil)); got != want {
+		t.Errorf("H'Mông user got %q, want %q", got, want)
+	}
 	h.stop()
 	h2 := start(t, store) // a restart with the same state
 	h2.fake.SkipUpdateIDs(100)
@@ -362,5 +370,71 @@ func TestOldButtonsAnswerPolitely(t *testing.T) {
 	calls := h.expect(t, 3)
 	if !strings.Contains(calls[0].Params["text"], "chưa có thông tin") || !strings.Contains(lastText(calls), "căn cước") {
 		t.Errorf("replies: %q … %q", calls[0].Params["text"], lastText(calls))
+	}
+}
+
+// A storm of 429s: every reply still arrives, and the retries are counted.
+func TestRetryStorm(t *testing.T) {
+	h := start(t, nil)
+	for i := 0; i < 8; i++ {
+		h.fake.Fail("sendMessage", telegramtest.Fault{Status: 429, RetryAfter: 1})
+	}
+	const users = 12
+	for u := int64(1); u <= users; u++ {
+		h.fake.Push(telegramtest.Text(200+u, "lam so do"))
+	}
+	calls, err := h.fake.WaitCalls("sendMessage", users+8, 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered := map[string]bool{}
+	for _, c := range calls {
+		answered[c.Params["chat_id"]] = true
+	}
+	if len(answered) != users {
+		t.Errorf("%d of %d users answered", len(answered), users)
+	}
+	if got := testutil.ToFloat64(h.metrics.APIErrors.WithLabelValues("429")); got != 8 {
+		t.Errorf("429s counted %v, want 8", got)
+	}
+	if got := testutil.ToFloat64(h.metrics.Dropped); got != 0 {
+		t.Errorf("%v replies dropped", got)
+	}
+}
+
+func TestQuestionLogIsRedacted(t *testing.T) {
+	store := bot.NewMemoryStore()
+	h := start(t, store)
+	h.fake.Push(telegramtest.Text(55, "sdt 0912 345 678 đổi số trên vneid"))
+	h.fake.Push(telegramtest.Text(55, "thoi tiet sa pa"))
+	h.expect(t, 2)
+	h.stop()
+	if len(store.Questions) != 2 {
+		t.Fatalf("logged %d questions, want 2", len(store.Questions))
+	}
+	if q := store.Questions[0]; strings.Contains(q.Text, "345") || !strings.Contains(q.Text, "[số]") {
+		t.Errorf("logged text not redacted: %q", q.Text)
+	}
+	if q := store.Questions[1]; q.Outcome != "none" {
+		t.Errorf("unanswered question logged as %q", q.Outcome)
+	}
+}
+
+// The fake serves files the way Telegram does, for voice messages later.
+func TestFakeFiles(t *testing.T) {
+	h := newHarness(t, nil)
+	h.fake.AddFile("v1", []byte("OggS…"))
+	f, err := h.adapter.api.GetFile(context.Background(), &tgbot.GetFileParams{FileID: "v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(h.adapter.api.FileDownloadLink(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "OggS…" {
+		t.Errorf("downloaded %q", body)
 	}
 }

@@ -58,6 +58,14 @@ type Server struct {
 	webhook   string
 	secret    string
 	observe   func(Call)
+	files     map[string][]byte
+}
+
+// AddFile makes a file available through getFile and the download URL.
+func (s *Server) AddFile(fileID string, data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[fileID] = data
 }
 
 // Observe calls f with every call the bot makes, as it arrives (for
@@ -91,6 +99,7 @@ func Start(addr string) (*Server, error) {
 		changed: make(chan struct{}),
 		nextID:  1,
 		faults:  map[string][]Fault{},
+		files:   map[string][]byte{},
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.srv.Listener.Close()
@@ -174,6 +183,17 @@ func (s *Server) Webhook() (url, secret string) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if files := "/file/bot" + s.Token + "/voice/"; r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, files) {
+		s.mu.Lock()
+		data, ok := s.files[strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, files), ".oga")]
+		s.mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
+		return
+	}
 	prefix := "/bot" + s.Token + "/"
 	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, prefix) {
 		writeError(w, http.StatusUnauthorized, "Unauthorized", 0)
@@ -250,6 +270,14 @@ func (s *Server) answer(ctx context.Context, method string, p map[string]string)
 		return true, nil
 	case "answerCallbackQuery", "answerInlineQuery", "setMyCommands", "sendChatAction":
 		return true, nil
+	case "getFile":
+		s.mu.Lock()
+		data, ok := s.files[p["file_id"]]
+		s.mu.Unlock()
+		if !ok {
+			return nil, fmt.Errorf("wrong file_id")
+		}
+		return models.File{FileID: p["file_id"], FileUniqueID: p["file_id"], FileSize: int64(len(data)), FilePath: "voice/" + p["file_id"] + ".oga"}, nil
 	}
 	return nil, fmt.Errorf("method %s is not faked", method)
 }
