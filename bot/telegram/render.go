@@ -48,7 +48,12 @@ func (r renderer) render(rep bot.Reply) message {
 	case bot.KindNotice:
 		return message{HTML: "⚠️ " + esc(r.t(rep.Lang, rep.Message, rep.Data))}
 	}
-	return message{HTML: esc(r.t(rep.Lang, rep.Message, rep.Data))}
+	m := message{HTML: esc(r.t(rep.Lang, rep.Message, rep.Data))}
+	if rep.Message == "none" || rep.Message == "help" || rep.Message == "greeting" {
+		// Someone who cannot find the words can still browse.
+		m.Keyboard = [][]models.InlineKeyboardButton{{{Text: r.t(rep.Lang, "button.menu", nil), CallbackData: "m"}}}
+	}
+	return m
 }
 
 func (r renderer) card(rep bot.Reply) message {

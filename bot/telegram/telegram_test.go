@@ -415,6 +415,10 @@ func TestQuestionLogIsRedacted(t *testing.T) {
 	if q := store.Questions[0]; strings.Contains(q.Text, "345") || !strings.Contains(q.Text, "[số]") {
 		t.Errorf("logged text not redacted: %q", q.Text)
 	}
+	var kb models.InlineKeyboardMarkup
+	if err := h.fake.Calls("sendMessage")[1].Decode("reply_markup", &kb); err != nil || kb.InlineKeyboard[0][0].CallbackData != "m" {
+		t.Errorf("\"don't know\" should offer the menu: %v %+v", err, kb)
+	}
 	if q := store.Questions[1]; q.Outcome != "none" {
 		t.Errorf("unanswered question logged as %q", q.Outcome)
 	}
