@@ -139,7 +139,7 @@ func (c *Core) answer(ctx context.Context, s *Session, text string) ([]Reply, er
 	if err != nil {
 		return nil, fmt.Errorf("answer question: %w", err)
 	}
-	if part, ok := followUp(text); ok && c.hasContext(s) {
+	if part, ok := c.followUp(text); ok && c.hasContext(s) {
 		if top := res.Top(); !res.Confident || top.ID == s.Last {
 			return c.section(s, s.Last, part), nil
 		}

@@ -17,8 +17,23 @@ const (
 	Insult    Intent = "insult"
 )
 
+// Follow-up intents: a short question about the procedure just shown.
+const (
+	AskFee       Intent = "ask_fee"
+	AskDuration  Intent = "ask_duration"
+	AskDocuments Intent = "ask_documents"
+	AskWhere     Intent = "ask_where"
+	AskSteps     Intent = "ask_steps"
+	AskNotes     Intent = "ask_notes"
+)
+
 // IntentNames lists the intents in the order they are tried.
 func IntentNames() []Intent { return []Intent{Emergency, WhoAmI, Insult, Thanks, Greeting} }
+
+// FollowUpNames lists the follow-up intents in the order they are tried.
+func FollowUpNames() []Intent {
+	return []Intent{AskFee, AskDuration, AskDocuments, AskWhere, AskSteps, AskNotes}
+}
 
 // Intents holds, per intent and language, the phrases that signal it,
 // split into words once at load so matching a message is cheap.
@@ -48,9 +63,14 @@ func newWordSeq(text string) wordSeq {
 
 // Match returns the first intent (in IntentNames order) with a phrase in
 // text, in any language: a user who chose H'Mông may still write Vietnamese.
-func (in Intents) Match(text string) (Intent, bool) {
+func (in Intents) Match(text string) (Intent, bool) { return in.first(text, IntentNames()) }
+
+// MatchFollowUp returns the first follow-up intent with a phrase in text.
+func (in Intents) MatchFollowUp(text string) (Intent, bool) { return in.first(text, FollowUpNames()) }
+
+func (in Intents) first(text string, names []Intent) (Intent, bool) {
 	msg := newWordSeq(text)
-	for _, name := range IntentNames() {
+	for _, name := range names {
 		for _, p := range in.matches[name] {
 			if msg.contains(p) {
 				return name, true
@@ -91,14 +111,14 @@ func loadIntents(fsys fs.FS, problems *Problems) Intents {
 	}
 	pl := problemList{all: problems, file: intentsFile}
 	known := map[Intent]bool{}
-	for _, n := range IntentNames() {
+	for _, n := range append(IntentNames(), FollowUpNames()...) {
 		known[n] = true
 	}
 	out := Intents{phrases: map[Intent]map[Lang][]string{}, matches: map[Intent][]wordSeq{}}
 	for name, byLang := range raw {
 		intent := Intent(name)
 		if !known[intent] {
-			pl.errorf(0, "unknown intent %q (known: emergency, greeting, thanks, whoami, insult)", name)
+			pl.errorf(0, "unknown intent %q (known: emergency, greeting, thanks, whoami, insult, ask_fee, ask_duration, ask_documents, ask_where, ask_steps, ask_notes)", name)
 			continue
 		}
 		out.phrases[intent] = map[Lang][]string{}
