@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"loa/content"
@@ -169,6 +170,36 @@ func TestMenuReachesEveryProcedure(t *testing.T) {
 	for _, p := range c.kb.Content().Procedures {
 		if !reached[p.ID] {
 			t.Errorf("procedure %s is in no menu category", p.ID)
+		}
+	}
+}
+
+// A machine translation is shown with a notice saying it is unchecked, and a
+// stale one with a notice that it may be out of date.
+func TestTranslationStatusNotices(t *testing.T) {
+	vi := "---\ntitle: Khai sinh\nsummary: Tóm tắt.\nkeywords: [khai sinh, lam khai sinh, giay khai sinh]\ncategory: civil-status\nwhere: Xã [1].\nfee: Miễn phí [1].\nduration: 1 ngày [1].\nlegal_basis: [Luật]\nsources: [\"https://example.gov.vn/a\"]\nupdated: 2026-11-22\n---\n\n## Giấy tờ cần mang\n\n- Tờ khai [1]\n\n## Các bước\n\n1. Nộp [1]\n\n## Lưu ý\n\n- Hỏi xã\n"
+	tr := func(digest string) string {
+		return "---\ntitle: Sau npe\nsummary: Ib kab.\nstatus: machine\nsource_digest: " + digest + "\nupdated: 2026-11-22\n---\n\n## Giấy tờ cần mang\n\n- Ntawv\n\n## Các bước\n\n1. Mus\n\n## Lưu ý\n\n- Nug\n"
+	}
+	fsys := fstest.MapFS{
+		"categories.yaml":         {Data: []byte("- id: civil-status\n  title: {vi: Hộ tịch}\n")},
+		"glossary.yaml":           {Data: []byte("[]")},
+		"synonyms.yaml":           {Data: []byte("[]")},
+		"intents.yaml":            {Data: []byte("emergency:\n  vi: [cháy nhà]\n")},
+		"procedures/birth/vi.md":  {Data: []byte(vi)},
+		"procedures/birth/hmn.md": {Data: []byte(tr(knowledge.Digest([]byte(vi))))},
+		"procedures/birth/tay.md": {Data: []byte(tr("0000000000000000"))},
+	}
+	kb, _, err := knowledge.Open(context.Background(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	c := New(kb)
+	for lang, want := range map[knowledge.Lang]string{knowledge.Hmong: "notice.machine", knowledge.Tay: "notice.stale"} {
+		replies := c.Card(&Session{Lang: lang}, "birth")
+		if len(replies) != 2 || replies[0].Kind != KindNotice || replies[0].Message != want || replies[1].Lang != lang {
+			t.Errorf("%s: replies %+v, want %s then the card in %s", lang, replies, want, lang)
 		}
 	}
 }

@@ -442,3 +442,52 @@ func TestFakeFiles(t *testing.T) {
 		t.Errorf("downloaded %q", body)
 	}
 }
+
+func TestCommandsAndMenu(t *testing.T) {
+	h := start(t, nil)
+	const user = 61
+	u := telegramtest.Text(user, "/help")
+	u.Message.From.LanguageCode = "hmn" // not trusted: Loa speaks Vietnamese until asked
+	h.fake.Push(u)
+	if text := lastText(h.expect(t, 1)); !strings.Contains(text, "Loa trả lời câu hỏi") {
+		t.Errorf("/help: %q", text)
+	}
+	h.fake.Push(telegramtest.Text(user, "/lang"))
+	var kb models.InlineKeyboardMarkup
+	if err := h.expect(t, 2)[1].Decode("reply_markup", &kb); err != nil || len(kb.InlineKeyboard) != 5 {
+		t.Errorf("/lang should offer the languages: %v %+v", err, kb)
+	}
+	h.fake.Push(telegramtest.Text(user, "/menu"))
+	kb = models.InlineKeyboardMarkup{}
+	if err := h.expect(t, 3)[2].Decode("reply_markup", &kb); err != nil || kb.InlineKeyboard[0][0].CallbackData != "c:civil-status" {
+		t.Fatalf("/menu should list categories: %v %+v", err, kb)
+	}
+	h.fake.Push(telegramtest.Callback(user, "c:land"))
+	kb = models.InlineKeyboardMarkup{}
+	if err := h.expect(t, 4)[3].Decode("reply_markup", &kb); err != nil || kb.InlineKeyboard[0][0].CallbackData != "p:land-certificate" {
+		t.Fatalf("category should list its procedures: %v %+v", err, kb)
+	}
+	h.fake.Push(telegramtest.Callback(user, "p:land-certificate"))
+	if text := lastText(h.expect(t, 5)); !strings.Contains(text, "<b>Cấp sổ đỏ lần đầu") {
+		t.Errorf("menu did not open the card: %q", text)
+	}
+}
+
+// A reply that fails every retry is logged and counted, never silently lost.
+func TestDroppedReplyCounted(t *testing.T) {
+	h := start(t, nil)
+	for i := 0; i < h.adapter.send.attempts; i++ {
+		h.fake.Fail("sendMessage", telegramtest.Fault{Status: 502})
+	}
+	h.fake.Push(telegramtest.Text(62, "lam so do"))
+	if _, err := h.fake.WaitCalls("sendMessage", h.adapter.send.attempts, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for testutil.ToFloat64(h.metrics.Dropped) != 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := testutil.ToFloat64(h.metrics.Dropped); got != 1 {
+		t.Errorf("dropped replies counted %v, want 1", got)
+	}
+}

@@ -1,0 +1,36 @@
+package telegram
+
+import (
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+func TestSendLimits(t *testing.T) {
+	l := TelegramLimits()
+	if l.Global != 30 || l.PerChat != 1 || l.PerGroup != rate.Every(3*time.Second) {
+		t.Errorf("Telegram's limits: %+v", l)
+	}
+	s := newSender(l, func(string) {})
+	private, group := s.chatLimiter(1, false), s.chatLimiter(-2, true)
+	if private.Limit() != 1 || group.Limit() != rate.Every(3*time.Second) {
+		t.Errorf("per-chat limits: private %v, group %v", private.Limit(), group.Limit())
+	}
+	if s.chatLimiter(1, false) != private {
+		t.Error("a chat's limiter is not kept between sends")
+	}
+	// A burst of three, then the fourth message waits about a second.
+	now := time.Now()
+	for i := 0; i < l.Burst; i++ {
+		if !private.AllowN(now, 1) {
+			t.Fatalf("message %d of the burst refused", i+1)
+		}
+	}
+	if private.AllowN(now, 1) {
+		t.Error("a fourth message in the same instant was allowed")
+	}
+	if !private.AllowN(now.Add(time.Second), 1) {
+		t.Error("a message a second later was refused")
+	}
+}
