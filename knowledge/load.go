@@ -238,6 +238,8 @@ func checkTranslation(t *Text, p *Procedure, pl problemList) {
 	}
 	if t.SourceDigest != "" && t.SourceDigest != p.Digest {
 		pl.warnf(t.fieldLine("source_digest"), "stale: vi.md changed since this was translated (source_digest %s, vi.md is now %s); check the translation, then update source_digest", t.SourceDigest, p.Digest)
+	} else if vi := p.Texts[Vietnamese]; vi != nil {
+		checkFigures(t, vi, pl) // a stale text is checked again when it is updated
 	}
 	checkCitations(t, p, pl, false)
 }

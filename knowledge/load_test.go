@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -184,4 +185,22 @@ func FuzzLoadProcedure(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestTranslationFigures(t *testing.T) {
+	vi := strings.Replace(goodVI, "fee: Miễn phí nếu đúng hạn [1].", "fee: 30.000 đồng, nộp trên mạng 15.000 đồng [1].", 1)
+	good := strings.Replace(translationOf(vi), "title: Sau khai sinh", "title: Sau khai sinh\nfee: 30,000 nyiaj, online 15.000 [1]", 1)
+	bad := strings.Replace(translationOf(vi), "title: Sau khai sinh", "title: Sau khai sinh\nfee: 50.000 nyiaj [1]", 1)
+	badStep := strings.Replace(translationOf(vi), "1. Mus rau xã.", "1. Mus rau xã hauv 5 hnub.", 1)
+	_, problems := Load(contentFS(map[string]string{"a/vi.md": vi, "a/hmn.md": good}))
+	if err := problems.Err(); err != nil {
+		t.Errorf("equal figures refused: %v", err)
+	}
+	for name, tr := range map[string]string{"fee": bad, "step": badStep} {
+		_, problems = Load(contentFS(map[string]string{"a/vi.md": vi, "a/hmn.md": tr}))
+		joined := fmt.Sprint(problems)
+		if problems.Err() == nil || !strings.Contains(joined, "figures must equal the Vietnamese") {
+			t.Errorf("%s: wrong figure accepted: %v", name, problems)
+		}
+	}
 }

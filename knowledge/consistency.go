@@ -1,0 +1,76 @@
+package knowledge
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Figures a translation must carry exactly as vi.md has them: a fee that
+// says 50.000 where Vietnamese says 30.000 sends people with the wrong money.
+var (
+	numberPattern = regexp.MustCompile(`\d+(?:[.,/:\-]\d+)*`)
+	urlPattern    = regexp.MustCompile(`https?://[^\s)\]]+`)
+)
+
+// figures returns the numbers, dates and web addresses in s, with thousands
+// separators dropped ("50.000" and "50,000" are one figure) and source
+// markers ignored.
+func figures(s string) map[string]bool {
+	s = citationPattern.ReplaceAllString(s, " ")
+	out := map[string]bool{}
+	for _, u := range urlPattern.FindAllString(s, -1) {
+		out[strings.TrimRight(u, ".,;")] = true
+	}
+	s = urlPattern.ReplaceAllString(s, " ")
+	for _, n := range numberPattern.FindAllString(s, -1) {
+		out[strings.NewReplacer(".", "", ",", "").Replace(n)] = true
+	}
+	return out
+}
+
+// sectionText is a section's text without the numbers of its list markers.
+func sectionText(s Section) string {
+	if len(s.Items) > 0 {
+		return strings.Join(s.Items, "\n")
+	}
+	return s.Plain
+}
+
+// checkFigures reports, field by field and section by section, figures a
+// translation adds or drops against its Vietnamese source.
+func checkFigures(t, vi *Text, pl problemList) {
+	compare := func(line int, what, got, want string) {
+		g, w := figures(got), figures(want)
+		var added, dropped []string
+		for f := range g {
+			if !w[f] {
+				added = append(added, f)
+			}
+		}
+		for f := range w {
+			if !g[f] {
+				dropped = append(dropped, f)
+			}
+		}
+		sort.Strings(added)
+		sort.Strings(dropped)
+		if len(added) > 0 {
+			pl.errorf(line, "%s has %s, which vi.md does not: figures must equal the Vietnamese", what, strings.Join(added, ", "))
+		}
+		if len(dropped) > 0 && strings.TrimSpace(got) != "" {
+			pl.errorf(line, "%s lacks %s, which vi.md has: figures must equal the Vietnamese", what, strings.Join(dropped, ", "))
+		}
+	}
+	for _, name := range []string{"where", "fee", "duration", "deadline"} {
+		compare(t.fieldLine(name), name, t.field(name), vi.field(name))
+	}
+	for _, k := range SectionKeys() {
+		ts, ok := t.Sections[k]
+		if !ok {
+			continue
+		}
+		compare(t.fieldLine("sources"), fmt.Sprintf("section %q", ts.Heading), sectionText(ts), sectionText(vi.Sections[k]))
+	}
+}
