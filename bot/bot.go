@@ -44,6 +44,7 @@ type Session struct {
 	Last    string    // id of the procedure on the last card
 	LastAt  time.Time // when that card was shown
 	Choices []string  // ids last offered as numbered choices
+	Offered bool      // Loa has offered once to switch to the language the user writes
 }
 
 // Core answers messages. It is safe for concurrent use; each Session must
@@ -121,15 +122,16 @@ func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case answer[len(answer)-1].Kind == KindCard || answer[len(answer)-1].Kind == KindSection:
-		return append(replies, answer...), nil
+	offer := c.offerLang(s, text)
+	switch last := answer[len(answer)-1].Kind; {
+	case last == KindCard || last == KindSection:
+		return append(append(replies, answer...), offer...), nil
 	case hasIntent && intent == knowledge.Emergency:
 		return replies, nil // the numbers, and nothing that distracts from them
 	case hasIntent:
-		return append(replies, message(string(intent))), nil
+		return append(append(replies, message(string(intent))), offer...), nil
 	}
-	return append(replies, answer...), nil
+	return append(append(replies, answer...), offer...), nil
 }
 
 // answer searches the knowledge base: a card when sure, a section of the
@@ -151,6 +153,20 @@ func (c *Core) answer(ctx context.Context, s *Session, text string) ([]Reply, er
 		return c.choices(s, res.Hits), nil
 	}
 	return []Reply{message("none")}, nil
+}
+
+// offerLang offers, once per user, to answer in the language the text is
+// clearly written in when that is not the chosen one.
+func (c *Core) offerLang(s *Session, text string) []Reply {
+	if s.Offered {
+		return nil
+	}
+	guess := knowledge.GuessLang(text)
+	if guess == "" || guess == s.Lang {
+		return nil
+	}
+	s.Offered = true
+	return []Reply{{Kind: KindOffer, Offer: guess, Message: "lang.offer", Data: map[string]any{"Name": guess.Name()}}}
 }
 
 // mostlyLatin reports whether at least half the letters of s are Latin:

@@ -141,3 +141,25 @@ func TestEmergencyEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestOfferLanguageOnce(t *testing.T) {
+	c, _, r := newCore(t)
+	s := &Session{} // Vietnamese by default
+	kinds, text := turn(t, c, r, s, "Kuv xav ua ntawv yug rau kuv tus menyuam")
+	if kinds[len(kinds)-1] != KindOffer || !strings.Contains(text, "Lus Hmoob") {
+		t.Fatalf("no offer to switch to H'Mông: %v\n%s", kinds, text)
+	}
+	if kinds, _ := turn(t, c, r, s, "kuv daim ntawv căn cước ploj lawm"); kinds[len(kinds)-1] == KindOffer {
+		t.Error("offered a second time")
+	}
+	// A H'Mông user typing Vietnamese is understood, and answered in H'Mông,
+	// with one offer to switch.
+	h := &Session{Lang: knowledge.Hmong}
+	kinds, _ = turn(t, c, r, h, "lam so do lan dau")
+	if kinds[len(kinds)-2] != KindCard || kinds[len(kinds)-1] != KindOffer {
+		t.Errorf("want the card, then the offer: %v", kinds)
+	}
+	if _, text := turn(t, c, r, &Session{}, "làm giấy khai sinh cho con"); strings.Contains(text, ":lang") {
+		t.Error("offered a switch to the language already chosen")
+	}
+}

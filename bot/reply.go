@@ -13,6 +13,7 @@ const (
 	KindSection             // one part of a procedure
 	KindChoices             // procedures to choose from
 	KindMenu                // categories, or the procedures of one category
+	KindOffer               // an offer to answer in Offer, the language the user seems to write
 )
 
 // Part is a piece of a procedure a user can ask for on its own.
@@ -38,6 +39,7 @@ type Reply struct {
 	Part      Part            // KindSection
 	Choices   []knowledge.Hit // KindChoices
 
+	Offer      knowledge.Lang         // KindOffer
 	Categories []knowledge.Category   // KindMenu: the categories to choose from
 	Category   *knowledge.Category    // KindMenu: the category whose procedures are listed
 	Procedures []*knowledge.Procedure // KindMenu: the procedures of Category

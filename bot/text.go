@@ -35,6 +35,8 @@ func (tr TextRenderer) Render(r Reply) string {
 		return "⚠ " + t(r.Message, r.Data)
 	case KindMenu:
 		return tr.menu(r, t)
+	case KindOffer:
+		return t(r.Message, r.Data) + " (:lang " + string(r.Offer) + ")"
 	}
 	return t(r.Message, r.Data)
 }

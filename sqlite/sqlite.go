@@ -89,14 +89,15 @@ func (s *Store) migrate(ctx context.Context) error {
 func (s *Store) LoadSession(ctx context.Context, userID int64) (bot.Session, error) {
 	var lang, last, choices string
 	var lastAt int64
-	err := s.db.QueryRowContext(ctx, `SELECT lang, last, last_at, choices FROM sessions WHERE user_id = ?`, userID).Scan(&lang, &last, &lastAt, &choices)
+	var offered bool
+	err := s.db.QueryRowContext(ctx, `SELECT lang, last, last_at, choices, offered FROM sessions WHERE user_id = ?`, userID).Scan(&lang, &last, &lastAt, &choices, &offered)
 	if errors.Is(err, sql.ErrNoRows) {
 		return bot.Session{}, nil
 	}
 	if err != nil {
 		return bot.Session{}, fmt.Errorf("load session: %w", err)
 	}
-	sess := bot.Session{Lang: knowledge.Lang(lang), Last: last}
+	sess := bot.Session{Lang: knowledge.Lang(lang), Last: last, Offered: offered}
 	if lastAt > 0 {
 		sess.LastAt = time.UnixMilli(lastAt)
 	}
@@ -112,9 +113,9 @@ func (s *Store) SaveSession(ctx context.Context, userID int64, sess bot.Session)
 	if !sess.LastAt.IsZero() {
 		lastAt = sess.LastAt.UnixMilli()
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (user_id, lang, last, last_at, choices, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang, last = excluded.last, last_at = excluded.last_at, choices = excluded.choices, updated_at = excluded.updated_at`,
-		userID, string(sess.Lang), sess.Last, lastAt, strings.Join(sess.Choices, ","), time.Now().UnixMilli())
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (user_id, lang, last, last_at, choices, offered, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang, last = excluded.last, last_at = excluded.last_at, choices = excluded.choices, offered = excluded.offered, updated_at = excluded.updated_at`,
+		userID, string(sess.Lang), sess.Last, lastAt, strings.Join(sess.Choices, ","), sess.Offered, time.Now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}

@@ -24,7 +24,7 @@ func TestSessionsSurviveRestart(t *testing.T) {
 	ctx := context.Background()
 	s, path := openTemp(t)
 	at := time.UnixMilli(time.Now().UnixMilli())
-	want := bot.Session{Lang: knowledge.Hmong, Last: "id-card", LastAt: at, Choices: []string{"a", "b"}}
+	want := bot.Session{Lang: knowledge.Hmong, Last: "id-card", LastAt: at, Choices: []string{"a", "b"}, Offered: true}
 	if err := s.SaveSession(ctx, 42, want); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestSessionsSurviveRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Lang != want.Lang || got.Last != want.Last || !got.LastAt.Equal(want.LastAt) || len(got.Choices) != 2 {
+	if got.Lang != want.Lang || got.Last != want.Last || !got.LastAt.Equal(want.LastAt) || len(got.Choices) != 2 || !got.Offered {
 		t.Errorf("session = %+v, want %+v", got, want)
 	}
 	if none, _ := s.LoadSession(ctx, 7); none.Lang != "" {

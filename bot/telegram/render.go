@@ -47,6 +47,11 @@ func (r renderer) render(rep bot.Reply) message {
 		return r.menu(rep)
 	case bot.KindNotice:
 		return message{HTML: "⚠️ " + esc(r.t(rep.Lang, rep.Message, rep.Data))}
+	case bot.KindOffer:
+		return message{
+			HTML:     esc(r.t(rep.Lang, rep.Message, rep.Data)),
+			Keyboard: [][]models.InlineKeyboardButton{{{Text: rep.Offer.Name(), CallbackData: "l:" + string(rep.Offer)}}},
+		}
 	}
 	m := message{HTML: esc(r.t(rep.Lang, rep.Message, rep.Data))}
 	if rep.Message == "none" || rep.Message == "help" || rep.Message == "greeting" {

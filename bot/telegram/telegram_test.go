@@ -103,7 +103,10 @@ func TestConversationOverTelegram(t *testing.T) {
 		t.Error("language switch not confirmed")
 	}
 	h.fake.Push(telegramtest.Text(user, "lam giay khai sinh cho con"))
-	card := h.expect(t, 3)[2]
+	card := h.expect(t, 4)[2] // the card, then an offer to answer in Vietnamese
+	if offer := h.fake.Calls("sendMessage")[3]; !strings.Contains(offer.Params["reply_markup"], "l:vi") {
+		t.Errorf("no offer to switch to Vietnamese: %q", offer.Params["text"])
+	}
 	if !strings.Contains(card.Params["text"], "<b>Đăng ký khai sinh</b>") || card.Params["parse_mode"] != "HTML" {
 		t.Errorf("card: %q", card.Params["text"])
 	}
@@ -129,11 +132,11 @@ func TestConversationOverTelegram(t *testing.T) {
 		}
 	}
 	h.fake.Push(telegramtest.Callback(user, "s:birth-registration:documents"))
-	if !strings.Contains(lastText(h.expect(t, 4)), "Giấy chứng sinh") {
+	if !strings.Contains(lastText(h.expect(t, 5)), "Giấy chứng sinh") {
 		t.Error("documents button did not show the documents")
 	}
 	h.fake.Push(telegramtest.Text(user, "bao nhiêu tiền?"))
-	if !strings.Contains(lastText(h.expect(t, 5)), "Lệ phí") {
+	if !strings.Contains(lastText(h.expect(t, 6)), "Lệ phí") {
 		t.Error("follow-up on the last card failed")
 	}
 	h.fake.Push(telegramtest.Callback(user, "f:birth-registration:1"))
