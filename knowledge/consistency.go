@@ -30,6 +30,25 @@ func figures(s string) map[string]bool {
 	return out
 }
 
+// CompareFigures returns the figures (numbers, dates, web addresses) that
+// got has and want lacks, and those want has and got lacks.
+func CompareFigures(got, want string) (added, dropped []string) {
+	g, w := figures(got), figures(want)
+	for f := range g {
+		if !w[f] {
+			added = append(added, f)
+		}
+	}
+	for f := range w {
+		if !g[f] {
+			dropped = append(dropped, f)
+		}
+	}
+	sort.Strings(added)
+	sort.Strings(dropped)
+	return added, dropped
+}
+
 // sectionText is a section's text without the numbers of its list markers.
 func sectionText(s Section) string {
 	if len(s.Items) > 0 {
@@ -42,20 +61,7 @@ func sectionText(s Section) string {
 // translation adds or drops against its Vietnamese source.
 func checkFigures(t, vi *Text, pl problemList) {
 	compare := func(line int, what, got, want string) {
-		g, w := figures(got), figures(want)
-		var added, dropped []string
-		for f := range g {
-			if !w[f] {
-				added = append(added, f)
-			}
-		}
-		for f := range w {
-			if !g[f] {
-				dropped = append(dropped, f)
-			}
-		}
-		sort.Strings(added)
-		sort.Strings(dropped)
+		added, dropped := CompareFigures(got, want)
 		if len(added) > 0 {
 			pl.errorf(line, "%s has %s, which vi.md does not: figures must equal the Vietnamese", what, strings.Join(added, ", "))
 		}

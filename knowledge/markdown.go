@@ -30,6 +30,9 @@ func VietnameseHeading(k SectionKey) string {
 	return "Lưu ý"
 }
 
+// SectionOf tells which section a "## " heading starts.
+func SectionOf(heading string) (SectionKey, bool) { return sectionFor(heading) }
+
 func sectionFor(heading string) (SectionKey, bool) {
 	h := strings.TrimSpace(Fold(heading))
 	for _, k := range SectionKeys() {
@@ -135,6 +138,18 @@ func sectionList() string {
 		names = append(names, fmt.Sprintf("\"## %s\"", VietnameseHeading(k)))
 	}
 	return strings.Join(names, ", ")
+}
+
+// SectionText returns the words of a section's Markdown without list
+// numbering, as figures are compared.
+func SectionText(markdown string) string {
+	src := []byte(markdown)
+	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
+	var nodes []ast.Node
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		nodes = append(nodes, n)
+	}
+	return sectionText(renderSection(nodes, src))
 }
 
 // renderSection turns a section's blocks into plain text and list items.
