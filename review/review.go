@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"loa/knowledge"
@@ -188,4 +189,25 @@ func ParseReviewers(s string) (Reviewers, error) {
 		}
 	}
 	return r, nil
+}
+
+// MemoryStore keeps decisions in memory, for tests and `loa chat`.
+type MemoryStore struct {
+	mu sync.Mutex
+	ds []Decision
+}
+
+// AddDecision implements Store.
+func (m *MemoryStore) AddDecision(_ context.Context, d Decision) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ds = append(m.ds, d)
+	return nil
+}
+
+// Decisions implements Store.
+func (m *MemoryStore) Decisions(context.Context) ([]Decision, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]Decision(nil), m.ds...), nil
 }

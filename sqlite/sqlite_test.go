@@ -8,6 +8,7 @@ import (
 
 	"loa/bot"
 	"loa/knowledge"
+	"loa/review"
 )
 
 func openTemp(t *testing.T) (*Store, string) {
@@ -79,5 +80,19 @@ func TestRefusesNewerSchema(t *testing.T) {
 	s.Close()
 	if _, err := Open(ctx, path); err == nil {
 		t.Fatal("opened a database from a newer loa")
+	}
+}
+
+func TestReviewDecisions(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	defer s.Close()
+	want := review.Decision{At: time.UnixMilli(1000), Reviewer: 5, ReviewerName: "Pó", Procedure: "id-card", Lang: knowledge.Hmong, Field: "fee", Action: review.Correct, Text: "30.000", SourceDigest: "abc"}
+	if err := s.AddDecision(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Decisions(ctx)
+	if err != nil || len(got) != 1 || got[0] != want {
+		t.Errorf("decisions %+v, %v; want %+v", got, err, want)
 	}
 }

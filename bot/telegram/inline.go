@@ -11,11 +11,6 @@ import (
 	"loa/knowledge"
 )
 
-// Searcher is what inline mode needs: the ranking, not a conversation.
-type Searcher interface {
-	Search(ctx context.Context, question string, lang knowledge.Lang) (knowledge.Result, error)
-}
-
 // inline answers "@LoaBot khai sinh" typed in any chat with matching
 // procedures, each sendable as a compact card: how volunteers relay
 // answers into village groups.
@@ -29,8 +24,8 @@ func (a *Adapter) inline(ctx context.Context, q *models.InlineQuery) error {
 		lang = knowledge.Vietnamese
 	}
 	var results []models.InlineQueryResult
-	if a.search != nil && q.Query != "" {
-		res, err := a.search.Search(ctx, q.Query, lang)
+	if q.Query != "" {
+		res, err := a.knowledge.Search(ctx, q.Query, lang)
 		if err != nil {
 			return err
 		}

@@ -20,6 +20,7 @@ import (
 	"loa/knowledge"
 	"loa/locales"
 	"loa/privacy"
+	"loa/review"
 )
 
 // Config configures an Adapter.
@@ -34,28 +35,32 @@ type Config struct {
 	// FloodLimit is how many messages one user may send a minute; more get
 	// a polite note, so one user cannot starve the others. 0 means 20.
 	FloodLimit int
+	// Reviewers may use /review; their decisions go to Reviews.
+	Reviewers review.Reviewers
+	Reviews   review.Store
 }
 
 // Adapter connects the core to Telegram.
 type Adapter struct {
-	api      *tgbot.Bot
-	core     *bot.Core
-	store    bot.Store
-	render   renderer
-	catalog  *locales.Catalog
-	send     *sender
-	dispatch *dispatcher
-	log      *slog.Logger
-	timeout  time.Duration
-	botName  string // the bot's @username, without @
-	botID    int64
-	search   Searcher // for inline mode
-	metrics  *Metrics
-	flood    *floodGuard
+	api       *tgbot.Bot
+	core      *bot.Core
+	store     bot.Store
+	render    renderer
+	catalog   *locales.Catalog
+	send      *sender
+	dispatch  *dispatcher
+	log       *slog.Logger
+	timeout   time.Duration
+	botName   string // the bot's @username, without @
+	botID     int64
+	knowledge bot.Knowledge // for inline mode and reviews
+	reviews   *reviewDesk
+	metrics   *Metrics
+	flood     *floodGuard
 }
 
 // New connects to the Bot API (getMe) and returns an Adapter.
-func New(ctx context.Context, cfg Config, core *bot.Core, search Searcher, store bot.Store, catalog *locales.Catalog) (*Adapter, error) {
+func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, store bot.Store, catalog *locales.Catalog) (*Adapter, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -75,13 +80,16 @@ func New(ctx context.Context, cfg Config, core *bot.Core, search Searcher, store
 		cfg.FloodLimit = 20
 	}
 	a := &Adapter{
-		core: core, search: search, store: store, catalog: catalog,
+		core: core, knowledge: kb, store: store, catalog: catalog,
 		render:   renderer{catalog: catalog},
 		dispatch: newDispatcher(cfg.Workers),
 		log:      cfg.Logger,
 		timeout:  cfg.Timeout,
 		metrics:  cfg.Metrics,
 		flood:    newFloodGuard(cfg.FloodLimit),
+	}
+	if cfg.Reviews != nil {
+		a.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, pending: map[int64]review.Item{}}
 	}
 	a.send = newSender(cfg.Limits, func(reason string) {
 		a.metrics.APIErrors.WithLabelValues(reason).Inc()
@@ -231,7 +239,15 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) error {
 		replies = a.core.Menu(&c.session)
 	case "help":
 		replies = a.core.Help(&c.session)
+	case "review":
+		if a.reviews == nil || group { // reviews happen in private
+			return c.sendText(ctx, "review.not_reviewer", nil)
+		}
+		return a.startReview(ctx, c, text)
 	default:
+		if a.isCorrection(m) {
+			return a.decide(ctx, c, m.From, review.Correct, a.pendingID(c.userID), a.pendingField(c.userID), text)
+		}
 		in := bot.Input{Kind: inputKind(m), Text: text}
 		replies, err = a.core.Turn(ctx, &c.session, in)
 		if err != nil {
@@ -331,6 +347,29 @@ func (c *conversation) reply(ctx context.Context, replies []bot.Reply) error {
 	return errors.Join(errs...)
 }
 
+// isCorrection reports a reviewer's reply to the item they were shown.
+func (a *Adapter) isCorrection(m *models.Message) bool {
+	if a.reviews == nil || m.ReplyToMessage == nil || m.ReplyToMessage.From == nil || m.ReplyToMessage.From.ID != a.botID || m.Text == "" {
+		return false
+	}
+	_, ok := a.reviews.current(m.From.ID)
+	return ok
+}
+
+func (a *Adapter) pendingID(user int64) string {
+	it, _ := a.reviews.current(user)
+	return it.Procedure
+}
+
+func (a *Adapter) pendingField(user int64) string {
+	it, _ := a.reviews.current(user)
+	return it.Field
+}
+
+func (c *conversation) sendText(ctx context.Context, id string, data map[string]any) error {
+	return c.sendMessage(ctx, message{HTML: esc(c.a.catalog.Text(string(c.lang()), id, data))})
+}
+
 func (c *conversation) sendPicker(ctx context.Context, text string) error {
 	return c.sendMessage(ctx, languagePicker(text))
 }
@@ -425,6 +464,18 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) error {
 	case "s":
 		id, part, _ := strings.Cut(rest, ":")
 		replies = a.core.Section(&c.session, id, bot.Part(part))
+	case "ra", "rs":
+		if a.reviews == nil {
+			break
+		}
+		id, field, _ := strings.Cut(rest, ":")
+		action := review.Approve
+		if kind == "rs" {
+			action = review.Skip
+		}
+		if err := a.decide(ctx, c, &q.From, action, id, field, ""); err != nil {
+			return err
+		}
 	case "f":
 		id, vote, _ := strings.Cut(rest, ":")
 		err := a.store.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: id, Lang: string(c.lang()), Helpful: vote == "1"})

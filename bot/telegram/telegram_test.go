@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -47,7 +48,13 @@ func start(t *testing.T, store bot.Store) *harness {
 
 func newHarness(t *testing.T, store bot.Store) *harness {
 	t.Helper()
-	kb, _, err := knowledge.Open(context.Background(), content.FS())
+	return newHarnessWith(t, store, content.FS(), Config{})
+}
+
+// newHarnessWith runs on other content, with extra configuration (reviewers).
+func newHarnessWith(t *testing.T, store bot.Store, fsys fs.FS, extra Config) *harness {
+	t.Helper()
+	kb, _, err := knowledge.Open(context.Background(), fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +69,9 @@ func newHarness(t *testing.T, store bot.Store) *harness {
 	}
 	fast := Limits{Global: 1000, PerChat: 1000, PerGroup: 1000, Burst: 100}
 	metrics := NewMetrics(prometheus.NewRegistry())
-	cfg := Config{Token: fake.Token, ServerURL: fake.URL, Limits: fast, Metrics: metrics, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	cfg := extra
+	cfg.Token, cfg.ServerURL, cfg.Limits, cfg.Metrics = fake.Token, fake.URL, fast, metrics
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := New(context.Background(), cfg, bot.New(kb), kb, store, cat)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,116 @@
+package telegram
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"loa/bot/telegramtest"
+	"loa/knowledge"
+	"loa/review"
+)
+
+const reviewVI = `---
+title: Khai sinh
+summary: Đăng ký cho trẻ trong 60 ngày.
+keywords: [khai sinh, lam khai sinh, giay khai sinh]
+category: civil-status
+where: UBND xã [1].
+fee: 30.000 đồng [1].
+duration: 1 ngày [1].
+legal_basis: [Luật]
+sources: ["https://example.gov.vn/a"]
+updated: 2026-11-22
+---
+
+## Giấy tờ cần mang
+
+- Tờ khai [1]
+
+## Các bước
+
+1. Nộp ở xã [1]
+
+## Lưu ý
+
+- Hỏi cán bộ xã.
+`
+
+func reviewContent(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	hmn := "---\ntitle: Sau npe menyuam\nsummary: Sau npe hauv 60 hnub.\nwhere: UBND xã [1].\nfee: 30.000 nyiaj [1].\nduration: 1 hnub [1].\nupdated: 2026-11-22\nstatus: machine\nsource_digest: " +
+		knowledge.Digest([]byte(reviewVI)) + "\n---\n\n## Giấy tờ cần mang\n\n- Ntawv [1]\n\n## Các bước\n\n1. Mus rau xã [1]\n\n## Lưu ý\n\n- Nug.\n"
+	for name, data := range map[string]string{
+		"categories.yaml":         "- id: civil-status\n  title: {vi: Hộ tịch}\n",
+		"glossary.yaml":           "[]\n",
+		"synonyms.yaml":           "[]\n",
+		"intents.yaml":            "emergency:\n  vi: [cháy nhà]\n",
+		"procedures/birth/vi.md":  reviewVI,
+		"procedures/birth/hmn.md": hmn,
+	} {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// The review loop end to end: a volunteer approves, corrects and skips over
+// Telegram, and applying the decisions rewrites the content file.
+func TestReviewLoop(t *testing.T) {
+	dir := reviewContent(t)
+	decisions := &review.MemoryStore{}
+	const reviewer, stranger = 300, 301
+	h := newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{reviewer: {knowledge.Hmong}}, Reviews: decisions})
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go func() { h.done <- h.adapter.Run(ctx, 5*time.Second) }()
+	t.Cleanup(h.stop)
+
+	h.fake.Push(telegramtest.Text(stranger, "/review"))
+	if !strings.Contains(lastText(h.expect(t, 1)), "chưa có trong danh sách") {
+		t.Error("a non-reviewer got review items")
+	}
+	h.fake.Push(telegramtest.Text(reviewer, "/review"))
+	item := lastText(h.expect(t, 2))
+	if !strings.Contains(item, "Khai sinh") || !strings.Contains(item, "Sau npe menyuam") || !strings.Contains(item, "0/8") {
+		t.Fatalf("first item should show the Vietnamese beside the H'Mông, with progress:\n%s", item)
+	}
+	h.fake.Push(telegramtest.Callback(reviewer, "ra:birth:title"))
+	if !strings.Contains(lastText(h.expect(t, 3)), "1/8") {
+		t.Error("approval did not advance the progress")
+	}
+	h.fake.Push(telegramtest.Callback(reviewer, "rs:birth:summary"))
+	if !strings.Contains(lastText(h.expect(t, 4)), "UBND xã") {
+		t.Error("skip did not move to the next item (where)")
+	}
+	correction := telegramtest.Text(reviewer, "Mus rau UBND xã [1].")
+	correction.Message.ReplyToMessage = &models.Message{ID: 1, From: &models.User{ID: h.fake.Bot.ID}}
+	h.fake.Push(correction)
+	calls := h.expect(t, 6)
+	if !strings.Contains(calls[4].Params["text"], "Đã lưu") {
+		t.Errorf("correction not acknowledged: %q", calls[4].Params["text"])
+	}
+	h.stop()
+
+	ds, _ := decisions.Decisions(context.Background())
+	if len(ds) != 3 || ds[0].Action != review.Approve || ds[1].Action != review.Skip || ds[2].Action != review.Correct || ds[2].Field != "where" {
+		t.Fatalf("decisions %+v", ds)
+	}
+	rep, err := review.Apply(dir, ds)
+	if err != nil || rep.Applied != 1 {
+		t.Fatalf("apply: %+v %v", rep, err)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "procedures/birth/hmn.md"))
+	if !strings.Contains(string(data), "where: Mus rau UBND xã [1].") || !strings.Contains(string(data), "status: machine") {
+		t.Errorf("file after apply:\n%s", data)
+	}
+}
