@@ -5,14 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
 	"loa/knowledge"
 	"loa/locales"
+	"loa/review"
+	"loa/sqlite"
 )
 
-func runContent(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runContent(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return usageError{"content needs a subcommand: check or export"}
 	}
@@ -21,8 +24,10 @@ func runContent(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		return runContentCheck(args[1:], stdout, stderr)
 	case "export":
 		return runContentExport(args[1:], stdout, stderr)
+	case "apply-reviews":
+		return runApplyReviews(ctx, args[1:], stdout, stderr)
 	}
-	return usageError{fmt.Sprintf("unknown content subcommand %q: use check or export", args[0])}
+	return usageError{fmt.Sprintf("unknown content subcommand %q: use check, export or apply-reviews", args[0])}
 }
 
 func runContentCheck(args []string, stdout, stderr io.Writer) error {
@@ -133,6 +138,43 @@ func runContentExport(args []string, stdout, stderr io.Writer) error {
 		if err := enc.Encode(rec); err != nil {
 			return fmt.Errorf("write export: %w", err)
 		}
+	}
+	return nil
+}
+
+// runApplyReviews writes reviewers' decisions from the state database into
+// a content folder, for editors to read as a diff and commit.
+func runApplyReviews(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("content apply-reviews", stderr)
+	dir := fs.String("content", envOr("LOA_CONTENT_DIR", "content"), "content folder to write (default: LOA_CONTENT_DIR, else ./content)")
+	db := fs.String("db", envOr("LOA_DB", "loa.db"), "state database holding the decisions (default: LOA_DB, else loa.db)")
+	if rest, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usageError{"content apply-reviews takes no arguments"}
+	}
+	if _, err := os.Stat(*db); err != nil {
+		return usageError{fmt.Sprintf("no state database at %s: set --db or LOA_DB", *db)}
+	}
+	store, err := sqlite.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ds, err := store.Decisions(ctx)
+	if err != nil {
+		return err
+	}
+	rep, err := review.Apply(*dir, ds)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d correction(s) written, %d approval(s), %d file(s) now reviewed\n", rep.Applied, rep.Approved, len(rep.Reviewed))
+	for _, f := range rep.Reviewed {
+		fmt.Fprintf(stdout, "reviewed: %s\n", f)
+	}
+	for _, h := range rep.Held {
+		fmt.Fprintf(stdout, "held for an editor: %s\n", h)
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ Usage:
   loa eval   FILE.jsonl [--content DIR] [--json] [--misses]
   loa content check  [--content DIR] [--strict]
   loa content export --jsonl [--content DIR]
+  loa content apply-reviews [--content DIR] [--db loa.db]   write reviewers' decisions into the files
   loa serve  [--content DIR]          the Telegram bot; settings from the environment (README)
   loa telegram-fake [--addr 127.0.0.1:8081] [--user 1001]   a fake Bot API to try serve with
 

@@ -21,6 +21,7 @@ import (
 
 	"loa/bot"
 	"loa/bot/telegram"
+	"loa/review"
 	"loa/sqlite"
 )
 
@@ -36,6 +37,7 @@ type serveConfig struct {
 	retention     time.Duration
 	sendRate      float64
 	grace         time.Duration
+	reviewers     review.Reviewers
 }
 
 func serveConfigFromEnv() (serveConfig, error) {
@@ -61,6 +63,19 @@ func serveConfigFromEnv() (serveConfig, error) {
 		}
 		c.retention = time.Duration(days) * 24 * time.Hour
 	}
+	list := os.Getenv("LOA_REVIEWERS")
+	if path := os.Getenv("LOA_REVIEWERS_FILE"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return c, usageError{fmt.Sprintf("LOA_REVIEWERS_FILE: %v", err)}
+		}
+		list += "\n" + string(data)
+	}
+	reviewers, err := review.ParseReviewers(list)
+	if err != nil {
+		return c, usageError{"LOA_REVIEWERS: " + err.Error()}
+	}
+	c.reviewers = reviewers
 	if v := os.Getenv("LOA_SEND_RATE"); v != "" {
 		r, err := strconv.ParseFloat(v, 64)
 		if err != nil || r <= 0 {
@@ -114,6 +129,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	limits.Global = rate.Limit(cfg.sendRate)
 	adapter, err := telegram.New(ctx, telegram.Config{
 		Token: cfg.token, ServerURL: cfg.apiURL, Limits: limits, Logger: log, Metrics: telegram.NewMetrics(reg),
+		Reviewers: cfg.reviewers, Reviews: store,
 	}, bot.New(kb), kb, store, cat)
 	if err != nil {
 		return err

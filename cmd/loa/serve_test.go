@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"loa/bot/telegramtest"
+	"loa/sqlite"
 )
 
 func TestServeNeedsToken(t *testing.T) {
@@ -81,5 +82,35 @@ func TestServeAgainstFake(t *testing.T) {
 		if strings.Contains(logs, secret) {
 			t.Errorf("logs contain %q:\n%s", secret, logs)
 		}
+	}
+}
+
+func TestApplyReviewsCommand(t *testing.T) {
+	t.Setenv("LOA_CONTENT_DIR", "")
+	if code, _, errOut := runLoa(t, "", "content", "apply-reviews", "--db", filepath.Join(t.TempDir(), "none.db")); code != exitUsage || !strings.Contains(errOut, "no state database") {
+		t.Errorf("missing database: exit %d %s", code, errOut)
+	}
+	db := filepath.Join(t.TempDir(), "loa.db")
+	store, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	code, out, errOut := runLoa(t, "", "content", "apply-reviews", "--db", db, "--content", "../../content")
+	if code != exitOK || !strings.Contains(out, "0 correction(s) written") {
+		t.Errorf("exit %d: %s %s", code, out, errOut)
+	}
+}
+
+func TestReviewersFromEnv(t *testing.T) {
+	t.Setenv("TELEGRAM_BOT_TOKEN", "x")
+	t.Setenv("LOA_REVIEWERS", "12:hmn,13:tay")
+	cfg, err := serveConfigFromEnv()
+	if err != nil || len(cfg.reviewers[12]) != 1 || len(cfg.reviewers[13]) != 1 {
+		t.Fatalf("%+v %v", cfg.reviewers, err)
+	}
+	t.Setenv("LOA_REVIEWERS", "12:klingon")
+	if _, err := serveConfigFromEnv(); err == nil {
+		t.Error("an unknown language accepted")
 	}
 }
