@@ -80,3 +80,27 @@ func checkFigures(t, vi *Text, pl problemList) {
 		compare(t.fieldLine("sources"), fmt.Sprintf("section %q", ts.Heading), sectionText(ts), sectionText(vi.Sections[k]))
 	}
 }
+
+// allText is every word of a text an editor wrote: fields and sections.
+func allText(t *Text) string {
+	parts := []string{t.Title, t.Summary, t.Where, t.Fee, t.Duration, t.Deadline}
+	for _, k := range SectionKeys() {
+		parts = append(parts, t.Sections[k].Plain)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// checkGlossary warns where a translation's Vietnamese source uses a
+// glossary term and the translation does not use the glossary's word for it.
+func checkGlossary(t, vi *Text, glossary []Term, pl problemList) {
+	source, target := newWordSeq(allText(vi)), newWordSeq(allText(t))
+	for _, term := range glossary {
+		tr := term.Translations[t.Lang]
+		if tr.Text == "" || !source.contains(newWordSeq(term.VI)) {
+			continue
+		}
+		if !target.contains(newWordSeq(tr.Text)) {
+			pl.warnf(t.fieldLine("title"), "glossary: vi.md says %q; use the glossary's %q for it", term.VI, tr.Text)
+		}
+	}
+}

@@ -155,7 +155,9 @@ func loadProcedure(fsys fs.FS, dir, id string, c *Content, problems *Problems) *
 		}
 		if t := parseText(tsrc, file, lang, p, problems); t != nil {
 			p.Texts[lang] = t
-			checkTranslation(t, p, problemList{all: problems, file: file})
+			pl := problemList{all: problems, file: file}
+			checkTranslation(t, p, pl)
+			checkGlossary(t, vi, c.Glossary, pl)
 		}
 	}
 	return p

@@ -204,3 +204,22 @@ func TestTranslationFigures(t *testing.T) {
 		}
 	}
 }
+
+func TestGlossaryCheck(t *testing.T) {
+	fsys := contentFS(map[string]string{"a/vi.md": goodVI, "a/hmn.md": translationOf(goodVI)})
+	fsys["glossary.yaml"] = &fstest.MapFile{Data: []byte("- vi: khai sinh\n  meaning: x\n  translations: {hmn: {text: sau npe yug, status: machine}}\n- vi: sổ đỏ\n  meaning: y\n  translations: {hmn: {text: daim ntawv av, status: machine}}\n")}
+	_, problems := Load(fsys)
+	joined := fmt.Sprint(problems)
+	if !strings.Contains(joined, `glossary: vi.md says "khai sinh"; use the glossary's "sau npe yug"`) {
+		t.Errorf("missing glossary term not warned: %s", joined)
+	}
+	if strings.Contains(joined, "sổ đỏ") {
+		t.Errorf("a term absent from vi.md warned: %s", joined)
+	}
+	good := strings.Replace(translationOf(goodVI), "summary: Ib kab lus.", "summary: Ib kab lus sau npe yug.", 1)
+	fsys2 := contentFS(map[string]string{"a/vi.md": goodVI, "a/hmn.md": good})
+	fsys2["glossary.yaml"] = fsys["glossary.yaml"]
+	if _, problems = Load(fsys2); strings.Contains(fmt.Sprint(problems), "glossary") {
+		t.Errorf("the glossary's word was used, still warned: %v", problems)
+	}
+}
