@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// dispatcher runs jobs with bounded concurrency, in order within each chat:
-// two messages from one user are answered in the order they came.
+// dispatcher runs jobs with bounded concurrency, in order within each key
+// (a user): two messages from one user are answered in the order they came.
 type dispatcher struct {
 	mu     sync.Mutex
 	queues map[int64][]func()

@@ -136,10 +136,11 @@ func (a *Adapter) drain(grace time.Duration) error {
 	return nil
 }
 
-// handle receives every update; it only queues work, per chat.
+// handle receives every update; it only queues work, per user: a user's
+// updates run one after another (their session is loaded and saved around
+// each), different users' side by side.
 func (a *Adapter) handle(_ context.Context, _ *tgbot.Bot, u *models.Update) {
-	chatID := updateChat(u)
-	a.dispatch.submit(chatID, func() {
+	a.dispatch.submit(updateUser(u), func() {
 		ctx, cancel := context.WithTimeout(context.Background(), a.timeout)
 		defer cancel()
 		start := time.Now()
@@ -155,8 +156,10 @@ func (a *Adapter) handle(_ context.Context, _ *tgbot.Bot, u *models.Update) {
 	})
 }
 
-func updateChat(u *models.Update) int64 {
+func updateUser(u *models.Update) int64 {
 	switch {
+	case u.Message != nil && u.Message.From != nil:
+		return u.Message.From.ID
 	case u.Message != nil:
 		return u.Message.Chat.ID
 	case u.CallbackQuery != nil:
