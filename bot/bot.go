@@ -93,22 +93,24 @@ func (c *Core) Turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 
 func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) {
 	text := strings.TrimSpace(strings.ToValidUTF8(in.Text, ""))
-	switch {
-	case in.Kind == InputVoice:
-		return []Reply{message("unsupported.voice")}, nil
-	case in.Kind == InputMedia:
-		return []Reply{message("unsupported.media")}, nil
-	case text == "":
-		return []Reply{message("empty")}, nil
-	case utf8.RuneCountInString(text) > MaxInputRunes:
-		return []Reply{message("too_long")}, nil
-	case !mostlyLatin(text):
-		return []Reply{message("unsupported.script")}, nil
-	}
+	// Emergencies come before every other judgement, even on text too long
+	// or too strange to answer.
+	intent, hasIntent := c.kb.Content().Intents.Match(firstRunes(text, MaxInputRunes))
 	var replies []Reply
-	intent, hasIntent := c.kb.Content().Intents.Match(text)
 	if hasIntent && intent == knowledge.Emergency {
 		replies = append(replies, message("emergency"))
+	}
+	switch {
+	case in.Kind == InputVoice:
+		return append(replies, message("unsupported.voice")), nil
+	case in.Kind == InputMedia:
+		return append(replies, message("unsupported.media")), nil
+	case text == "":
+		return append(replies, message("empty")), nil
+	case utf8.RuneCountInString(text) > MaxInputRunes:
+		return append(replies, message("too_long")), nil
+	case !mostlyLatin(text):
+		return append(replies, message("unsupported.script")), nil
 	}
 	if privacy.HasPersonalNumber(text) {
 		// Never repeated back, never searched or stored.
@@ -167,6 +169,16 @@ func (c *Core) offerLang(s *Session, text string) []Reply {
 	}
 	s.Offered = true
 	return []Reply{{Kind: KindOffer, Offer: guess, Message: "lang.offer", Data: map[string]any{"Name": guess.Name()}}}
+}
+
+func firstRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // mostlyLatin reports whether at least half the letters of s are Latin:

@@ -163,3 +163,13 @@ func TestOfferLanguageOnce(t *testing.T) {
 		t.Error("offered a switch to the language already chosen")
 	}
 }
+
+// An emergency in a message too long to answer still gets the numbers.
+func TestEmergencyInLongMessage(t *testing.T) {
+	c, _, r := newCore(t)
+	msg := "cứu với nhà tôi bị cháy " + strings.Repeat("xin giúp ", 200)
+	kinds, text := turn(t, c, r, &Session{}, msg)
+	if kinds[0] != KindText || !strings.Contains(text, "113") || !strings.Contains(text, "dài quá") {
+		t.Errorf("long emergency: %v\n%s", kinds, text)
+	}
+}

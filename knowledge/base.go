@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sync"
@@ -14,6 +15,7 @@ import (
 // together atomically on reload. It is safe for concurrent use.
 type Base struct {
 	cur        atomic.Pointer[snapshot]
+	closed     atomic.Bool
 	confidence Confidence
 	reloadMu   sync.Mutex // one reload at a time
 }
@@ -127,9 +129,16 @@ func newProfile(p *Procedure, v *vocabulary) *profile {
 	return pr
 }
 
-// acquire returns the current snapshot, held for reading until release.
+// ErrClosed is returned by a search on a closed Base.
+var ErrClosed = errors.New("the knowledge base is closed")
+
+// acquire returns the current snapshot, held for reading until release,
+// or nil once the Base is closed.
 func (b *Base) acquire() *snapshot {
 	for {
+		if b.closed.Load() {
+			return nil
+		}
 		s := b.cur.Load()
 		s.mu.RLock()
 		if !s.closed {
@@ -151,6 +160,7 @@ func (s *snapshot) retire() {
 
 // Close frees the index. The Base must not be used afterwards.
 func (b *Base) Close() error {
+	b.closed.Store(true)
 	if s := b.cur.Load(); s != nil {
 		s.retire()
 	}
@@ -166,6 +176,9 @@ func (b *Base) Problems() Problems { return b.cur.Load().problems }
 // Search finds the procedures that answer a question asked in lang.
 func (b *Base) Search(ctx context.Context, question string, lang Lang) (Result, error) {
 	s := b.acquire()
+	if s == nil {
+		return Result{}, ErrClosed
+	}
 	defer s.release()
 	return s.search(ctx, question, lang)
 }

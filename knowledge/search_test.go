@@ -301,3 +301,14 @@ func TestWithinOneEdit(t *testing.T) {
 }
 
 var _ = fstest.MapFS{}
+
+func TestSearchAfterClose(t *testing.T) {
+	kb, _, err := Open(context.Background(), contentFS(map[string]string{"birth-registration/vi.md": goodVI}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb.Close()
+	if _, err := kb.Search(context.Background(), "khai sinh", Vietnamese); err != ErrClosed {
+		t.Errorf("search after close: %v, want ErrClosed", err)
+	}
+}

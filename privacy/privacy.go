@@ -6,6 +6,7 @@ package privacy
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // Mask replaces a redacted number.
@@ -16,15 +17,26 @@ const Mask = "[số]"
 // ("50.000") and years stay.
 const minDigits = 8
 
-// numberRun matches digits with the separators people type inside numbers
-// ("0912 345 678", "0912.345.678", "+84 912-345-678"). Slashes are not
-// among them, so dates stay.
-var numberRun = regexp.MustCompile(`\+?\d(?:[ .\-]?\d)+`)
+// numberRun matches digits, in any script, with the separators people type
+// inside numbers: "0912 345 678", "0912.345.678", "(091) 234-5678",
+// "001,203,004,567", "0912_345_678", full-width ０９１２….
+var numberRun = regexp.MustCompile(`[+(]?\p{Nd}(?:[\s.,_\-()]{0,3}\p{Nd})+\)?`)
+
+// Amounts ("500.000.000 đồng") and dates ("22-11-2026") are not personal.
+var (
+	amount = regexp.MustCompile(`^[1-9]\p{Nd}{0,2}(?:\.\p{Nd}{3})+$|^[1-9]\p{Nd}{0,2}(?:,\p{Nd}{3})+$`)
+	date   = regexp.MustCompile(`^\p{Nd}{1,2}[.\-]\p{Nd}{1,2}[.\-]\p{Nd}{4}$`)
+)
+
+// personal reports whether a run of digits is a personal number.
+func personal(run string) bool {
+	return digits(run) >= minDigits && !amount.MatchString(run) && !date.MatchString(run)
+}
 
 // Redact returns s with every personal number replaced by Mask.
 func Redact(s string) string {
 	return numberRun.ReplaceAllStringFunc(s, func(run string) string {
-		if digits(run) < minDigits {
+		if !personal(run) {
 			return run
 		}
 		return Mask
@@ -34,7 +46,7 @@ func Redact(s string) string {
 // HasPersonalNumber reports whether s contains a number Redact would hide.
 func HasPersonalNumber(s string) bool {
 	for _, run := range numberRun.FindAllString(s, -1) {
-		if digits(run) >= minDigits {
+		if personal(run) {
 			return true
 		}
 	}
@@ -44,13 +56,13 @@ func HasPersonalNumber(s string) bool {
 func digits(s string) int {
 	n := 0
 	for _, r := range s {
-		if r >= '0' && r <= '9' {
+		if unicode.IsDigit(r) {
 			n++
 		}
 	}
 	return n
 }
 
-// Contains reports whether redacted text still holds any digit run of a
-// personal number's length; used by tests and checks.
-func Contains(s string) bool { return HasPersonalNumber(strings.ReplaceAll(s, Mask, "")) }
+// Contains reports whether redacted text still holds a personal number;
+// used by tests and checks.
+func Contains(s string) bool { return HasPersonalNumber(strings.ReplaceAll(s, Mask, " ")) }

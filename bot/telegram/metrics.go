@@ -25,7 +25,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "loa_answers_total", Help: "Answers to questions, by outcome (direct, choices, none, other).",
 		}, []string{"outcome"}),
 		Latency: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "loa_update_seconds", Help: "Time from receiving an update to the last reply sent.",
+			Name: "loa_update_seconds", Help: "Time to handle an update, from leaving its queue to the last reply sent.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}),
 		APIErrors: prometheus.NewCounterVec(prometheus.CounterOpts{

@@ -55,11 +55,11 @@ func (s *sender) chatLimiter(chatID int64, group bool) *rate.Limiter {
 	defer s.mu.Unlock()
 	l, ok := s.perChat[chatID]
 	if !ok {
-		limit := s.limits.PerChat
+		limit, burst := s.limits.PerChat, max(1, s.limits.Burst)
 		if group {
-			limit = s.limits.PerGroup
+			limit, burst = s.limits.PerGroup, 1 // a burst would break 20 a minute
 		}
-		l = rate.NewLimiter(limit, max(1, s.limits.Burst))
+		l = rate.NewLimiter(limit, burst)
 		s.perChat[chatID] = l
 	}
 	return l
@@ -108,7 +108,8 @@ func permanent(err error) bool {
 			return true
 		}
 	}
-	return false
+	var migrated *tgbot.MigrateError // the group became a supergroup: a new chat id
+	return errors.As(err, &migrated)
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

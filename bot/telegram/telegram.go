@@ -99,7 +99,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		tgbot.WithDefaultHandler(a.handle), // the library's default would log whole updates
 		tgbot.WithNotAsyncHandlers(),       // order and bounds come from the dispatcher
 		tgbot.WithSkipGetMe(),              // New calls getMe itself, once
-		tgbot.WithErrorsHandler(func(err error) { a.log.Warn("telegram", "err", err) }),
+		tgbot.WithErrorsHandler(func(err error) { a.log.Warn("telegram: client error", "err", libError(err)) }),
 	}
 	if cfg.ServerURL != "" {
 		opts = append(opts, tgbot.WithServerURL(cfg.ServerURL))
@@ -136,6 +136,20 @@ func (a *Adapter) drain(grace time.Duration) error {
 	return nil
 }
 
+// libError is what may be logged of an error from the client library: it
+// can quote whole updates (bodies it failed to decode), which hold message
+// text, so anything from the first brace on is cut and numbers redacted.
+func libError(err error) string {
+	s := err.Error()
+	if i := strings.IndexAny(s, "{["); i >= 0 {
+		s = s[:i] + "…"
+	}
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
+	}
+	return privacy.Redact(s)
+}
+
 // handle receives every update; it only queues work, per user: a user's
 // updates run one after another (their session is loaded and saved around
 // each), different users' side by side.
@@ -143,6 +157,12 @@ func (a *Adapter) handle(_ context.Context, _ *tgbot.Bot, u *models.Update) {
 	a.dispatch.submit(updateUser(u), func() {
 		ctx, cancel := context.WithTimeout(context.Background(), a.timeout)
 		defer cancel()
+		defer func() {
+			// One bad update must not take the bot down for everyone.
+			if r := recover(); r != nil {
+				a.log.Error("telegram: update handler panicked", "panic", fmt.Sprint(r))
+			}
+		}()
 		start := time.Now()
 		kind, err := a.process(ctx, u)
 		a.metrics.Updates.WithLabelValues(kind).Inc()
@@ -164,7 +184,7 @@ func updateUser(u *models.Update) int64 {
 		return u.Message.Chat.ID
 	case u.CallbackQuery != nil:
 		return u.CallbackQuery.From.ID
-	case u.InlineQuery != nil:
+	case u.InlineQuery != nil && u.InlineQuery.From != nil:
 		return u.InlineQuery.From.ID
 	}
 	return 0
@@ -184,7 +204,7 @@ func (a *Adapter) process(ctx context.Context, u *models.Update) (string, error)
 		return "message", a.message(ctx, u.Message)
 	case u.CallbackQuery != nil:
 		return "callback", a.callback(ctx, u.CallbackQuery)
-	case u.InlineQuery != nil:
+	case u.InlineQuery != nil && u.InlineQuery.From != nil:
 		return "inline", a.inline(ctx, u.InlineQuery)
 	}
 	return "other", nil
@@ -309,6 +329,9 @@ func (a *Adapter) addressed(m *models.Message, group bool) (text, cmd string, ok
 				return "", "", false // a command for another bot
 			}
 			cmd = strings.ToLower(name)
+			if group && target == "" && !commands[cmd] {
+				return "", "", false // another bot's command, typed without @
+			}
 			text = strings.TrimSpace(string(utf16.Decode(units[min(e.Length, len(units)):])))
 		case e.Type == models.MessageEntityTypeMention && strings.EqualFold(slice(e), "@"+a.botName):
 			mentioned = true
@@ -324,6 +347,9 @@ func (a *Adapter) addressed(m *models.Message, group bool) (text, cmd string, ok
 	repliedToBot := m.ReplyToMessage != nil && m.ReplyToMessage.From != nil && m.ReplyToMessage.From.ID == a.botID
 	return text, cmd, cmd != "" || mentioned || repliedToBot || strings.HasPrefix(m.Text, "/ask")
 }
+
+// commands are the commands Loa answers.
+var commands = map[string]bool{"start": true, "lang": true, "menu": true, "help": true, "ask": true, "review": true}
 
 // reply sends replies, folding notices and short texts into the message
 // that follows them, so a user gets few messages.
@@ -415,12 +441,19 @@ func (a *Adapter) logQuestion(ctx context.Context, c *conversation, in bot.Input
 	return a.store.LogQuestion(ctx, q)
 }
 
-// outcome names what the core did with a question, for metrics.
+// outcome names what the core did with a question, for metrics: judged by
+// the last reply that answers (not a notice or an offer to switch language).
 func outcome(replies []bot.Reply) string {
-	if len(replies) == 0 {
+	var last bot.Reply
+	found := false
+	for i := len(replies) - 1; i >= 0 && !found; i-- {
+		if k := replies[i].Kind; k != bot.KindNotice && k != bot.KindOffer {
+			last, found = replies[i], true
+		}
+	}
+	if !found {
 		return "other"
 	}
-	last := replies[len(replies)-1]
 	switch {
 	case last.Kind == bot.KindCard || last.Kind == bot.KindSection:
 		return "direct"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -229,9 +230,14 @@ func TestOrderPerChatAndDuplicates(t *testing.T) {
 	if !strings.Contains(calls[0].Params["text"], "Chọn một số") || !strings.Contains(calls[1].Params["text"], "<b>") {
 		t.Errorf("answers out of order:\n%s\n---\n%s", calls[0].Params["text"], calls[1].Params["text"])
 	}
-	first, _ := h.store.FirstDelivery(context.Background(), 1, time.Now())
-	if first {
-		t.Error("update 1 not recorded as delivered")
+	again := telegramtest.Text(5, "lam so do")
+	again.ID = h.fake.Push(again)
+	h.expect(t, 3)
+	h.fake.Redeliver(again) // Telegram sends it once more
+	h.fake.Push(telegramtest.Text(5, "xin chào"))
+	calls = h.expect(t, 4)
+	if n := len(h.fake.Calls("sendMessage")); n != 4 || !strings.Contains(lastText(calls), "Xin chào") {
+		t.Errorf("a redelivered update was answered twice: %d replies", n)
 	}
 }
 
@@ -278,9 +284,9 @@ func TestGracefulShutdown(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); h.stop() }()
-	wg.Wait() // Run returned: the reply in flight finished first
-	if n := len(h.fake.Calls("sendMessage")); n != 1 {
-		t.Errorf("%d sends, want the one in flight", n)
+	wg.Wait() // Run returned: the reply in flight must have finished first
+	if got := testutil.ToFloat64(h.metrics.Updates.WithLabelValues("message")); got != 1 {
+		t.Errorf("the update in flight was not finished before Run returned (handled %v)", got)
 	}
 }
 
@@ -323,6 +329,11 @@ func TestWebhookSecret(t *testing.T) {
 	}
 	if got := testutil.ToFloat64(h.metrics.WebhookRejected); got != 2 {
 		t.Errorf("rejected webhook calls counted %v, want 2", got)
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+ln.Addr().String()+"/", strings.NewReader(`{"update_id":"oops","message":{"text":"cccd 001203004567"}}`))
+	req.Header.Set(secretHeader, "s3cret")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("malformed update: %v %v", resp, err)
 	}
 	good := telegramtest.Text(21, "lam so do")
 	good.ID = 901
@@ -501,5 +512,46 @@ func TestDroppedReplyCounted(t *testing.T) {
 	}
 	if got := testutil.ToFloat64(h.metrics.Dropped); got != 1 {
 		t.Errorf("dropped replies counted %v, want 1", got)
+	}
+}
+
+func TestGroupIgnoresOtherBotsCommands(t *testing.T) {
+	h := start(t, nil)
+	cmd := func(text string, n int) models.Update {
+		return telegramtest.GroupText(-600, 42, text, models.MessageEntity{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: n})
+	}
+	h.fake.Push(cmd("/weather hanoi", 8))
+	h.fake.Push(cmd("/ban", 4))
+	h.fake.Push(cmd("/help", 5))
+	calls := h.expect(t, 1)
+	time.Sleep(50 * time.Millisecond)
+	if n := len(h.fake.Calls("sendMessage")); n != 1 || !strings.Contains(calls[0].Params["text"], "Loa trả lời") {
+		t.Errorf("%d replies in the group, want only /help's", n)
+	}
+}
+
+func TestOddUpdatesDoNotCrash(t *testing.T) {
+	h := start(t, nil)
+	h.fake.Push(models.Update{InlineQuery: &models.InlineQuery{ID: "q", Query: "khai sinh"}})    // no From
+	h.fake.Push(models.Update{Message: &models.Message{Chat: models.Chat{ID: 9}, Text: "kênh"}}) // a channel post
+	h.fake.Push(models.Update{})
+	h.fake.Push(telegramtest.Text(70, "lam so do"))
+	if !strings.Contains(lastText(h.expect(t, 1)), "sổ đỏ") {
+		t.Error("the bot stopped answering after odd updates")
+	}
+}
+
+func TestOutcomeIgnoresOffer(t *testing.T) {
+	reps := []bot.Reply{{Kind: bot.KindNotice}, {Kind: bot.KindCard}, {Kind: bot.KindOffer}}
+	if got := outcome(reps); got != "direct" {
+		t.Errorf("outcome = %q, want direct", got)
+	}
+}
+
+func TestLibErrorHidesBodies(t *testing.T) {
+	err := fmt.Errorf(`error decode response body for method getUpdates, {"text":"cccd 001203004567 tên tôi"}, oops`)
+	got := libError(err)
+	if strings.Contains(got, "001203004567") || strings.Contains(got, "tên tôi") {
+		t.Errorf("library error leaks the body: %q", got)
 	}
 }

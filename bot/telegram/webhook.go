@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 )
 
 // secretHeader carries the webhook secret on every call from Telegram.
@@ -28,8 +30,15 @@ func (a *Adapter) RunWebhook(ctx context.Context, ln net.Listener, publicURL, se
 	srv := &http.Server{Handler: a.webhookHandler(secret), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	a.api.StartWebhook(ctx) // returns when ctx ends
-	shutdown, cancel := context.WithTimeout(context.Background(), grace)
+	select {
+	case <-ctx.Done():
+	case err := <-served: // the listener failed: nothing would ever arrive
+		return fmt.Errorf("webhook server: %w", err)
+	}
+	// Stop taking calls, letting those in flight queue their update; then
+	// finish the queued work. Both within the one grace period.
+	deadline := time.Now().Add(grace)
+	shutdown, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
 		return fmt.Errorf("stop webhook server: %w", err)
@@ -37,13 +46,14 @@ func (a *Adapter) RunWebhook(ctx context.Context, ln net.Listener, publicURL, se
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("webhook server: %w", err)
 	}
-	return a.drain(grace)
+	return a.drain(time.Until(deadline))
 }
 
-// webhookHandler checks the secret before the library sees the request:
-// the library only logs a wrong secret and answers 200.
+// webhookHandler checks the secret (the library would only log a wrong one
+// and answer 200), decodes the update and queues it before answering, so an
+// update Telegram saw accepted is never lost at shutdown, and a malformed
+// body is never logged (it holds message text).
 func (a *Adapter) webhookHandler(secret string) http.Handler {
-	next := a.api.WebhookHandler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -55,7 +65,12 @@ func (a *Adapter) webhookHandler(secret string) http.Handler {
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-		next(w, r)
+		var u models.Update
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&u); err != nil {
+			a.log.Warn("telegram: webhook body is not an update", "bytes", r.ContentLength)
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		a.handle(r.Context(), a.api, &u)
 	})
 }

@@ -97,9 +97,11 @@ func Start(addr string) (*Server, error) {
 		Token:   "123456:TEST-token",
 		Bot:     models.User{ID: 123456, IsBot: true, FirstName: "Loa", Username: "LoaBot"},
 		changed: make(chan struct{}),
-		nextID:  1,
-		faults:  map[string][]Fault{},
-		files:   map[string][]byte{},
+		// Ids keep growing across restarts, as Telegram's do, so a bot that
+		// remembers handled ids does not take new updates for old ones.
+		nextID: time.Now().UnixMilli(),
+		faults: map[string][]Fault{},
+		files:  map[string][]byte{},
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.srv.Listener.Close()
@@ -126,6 +128,15 @@ func (s *Server) Push(u models.Update) int64 {
 	s.pending = append(s.pending, &u)
 	s.notifyLocked()
 	return u.ID
+}
+
+// Redeliver queues an update again with the id it had, as Telegram does
+// when it did not see the bot's answer.
+func (s *Server) Redeliver(u models.Update) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pending = append(s.pending, &u)
+	s.notifyLocked()
 }
 
 // SkipUpdateIDs makes the next update ids start at next, as after a

@@ -45,21 +45,26 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stdout, "Loa — %d thủ tục. %s\n", len(a.kb.Content().Procedures), chatHelp)
 	}
 
-	lines := bufio.NewScanner(stdin)
-	lines.Buffer(make([]byte, 0, 4096), maxChatLine)
+	in := bufio.NewReader(stdin)
 	for {
 		if interactive {
 			fmt.Fprint(stdout, "\n> ")
 		}
-		if !lines.Scan() {
-			break
+		line, tooLong, err := readLine(in, maxChatLine)
+		if err == io.EOF && line == "" {
+			return nil
 		}
-		line := strings.TrimSpace(lines.Text())
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("read input: %w", err)
+		}
+		line = strings.TrimSpace(line)
 		if line == ":quit" || line == ":q" || line == ":exit" {
 			return nil
 		}
-		replies, err := chatTurn(ctx, core, session, render, line)
-		if err != nil {
+		var replies []bot.Reply
+		if tooLong {
+			replies = []bot.Reply{{Kind: bot.KindText, Message: "too_long", Lang: session.Lang}}
+		} else if replies, err = chatTurn(ctx, core, session, render, line); err != nil {
 			return err
 		}
 		for _, r := range replies {
@@ -69,14 +74,23 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			fmt.Fprintln(stdout)
 		}
 	}
-	if err := lines.Err(); err != nil {
-		if err == bufio.ErrTooLong {
-			fmt.Fprintln(stdout, render.Render(bot.Reply{Kind: bot.KindText, Message: "too_long", Lang: session.Lang}))
-			return nil
+}
+
+// readLine reads one line; a line longer than max is read to its end and
+// reported as too long, so one pasted letter does not end the chat.
+func readLine(r *bufio.Reader, max int) (line string, tooLong bool, err error) {
+	var b strings.Builder
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		if b.Len()+len(chunk) > max {
+			tooLong = true
+		} else {
+			b.Write(chunk)
 		}
-		return fmt.Errorf("read input: %w", err)
+		if err != nil || !isPrefix {
+			return b.String(), tooLong, err
+		}
 	}
-	return nil
 }
 
 // chatTurn handles the terminal's own commands and passes the rest to the

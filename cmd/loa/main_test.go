@@ -48,9 +48,9 @@ func TestChatConversation(t *testing.T) {
 
 func TestChatLongLine(t *testing.T) {
 	t.Setenv("LOA_CONTENT_DIR", "")
-	code, out, _ := runLoa(t, strings.Repeat("a", maxChatLine+10)+"\n", "chat")
-	if code != exitOK || !strings.Contains(out, "dài quá") {
-		t.Errorf("exit %d, output %.200s", code, out)
+	code, out, _ := runLoa(t, strings.Repeat("a", maxChatLine+10)+"\nlam so do\n", "chat")
+	if code != exitOK || !strings.Contains(out, "dài quá") || !strings.Contains(out, "sổ đỏ") {
+		t.Errorf("a long line should get a polite answer and the chat go on: exit %d, output %.300s", code, out)
 	}
 }
 
