@@ -312,3 +312,18 @@ func TestSearchAfterClose(t *testing.T) {
 		t.Errorf("search after close: %v, want ErrClosed", err)
 	}
 }
+
+// The H'Mông set: questions in RPA and the Vietnamese H'Mông script,
+// written without sight of the translations. The translations are machine
+// drafts, so the bar is lower than for Vietnamese until they are reviewed.
+func TestEvalHmong(t *testing.T) {
+	kb := openShipped(t)
+	r, err := Evaluate(context.Background(), kb, loadEval(t, "testdata/eval-hmn.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(r.Summary())
+	if r.N < 30 || r.RecallAt1 < 0.80 || r.RecallAt3 < 0.90 || r.ConfidentWrong > 0.05 || r.OOSRejected < 0.80 {
+		t.Errorf("H'Mông: %s; want n >= 30, recall@1 >= 0.80, recall@3 >= 0.90, confident_wrong <= 0.05, oos_rejected >= 0.80", r.Summary())
+	}
+}
