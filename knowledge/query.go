@@ -37,6 +37,11 @@ var questionWords = setOf(
 	"rat", "qua", "lai", "thoi", "van", "chua", "xong", "het", "them", "nua", "it", "nhieu", "bi", "bo",
 	"me", "ong", "ba", "chau", "nguoi", "nhe", "ak", "ha", "huhu", "tien",
 	"giay", "to", "lam", "sao", "the", "nao", "vay", "roi", "cai", "nay", "kia", "ay", "dau", "thang",
+	// H'Mông (RPA): I, you, want, do, how much, how, where, what, question
+	// particles, classifiers and money, which say nothing of the topic.
+	"kuv", "koj", "peb", "nws", "xav", "ua", "pes", "tsawg", "li", "cas", "qhov", "twg", "dab", "tsi",
+	"puas", "los", "yog", "mus", "rau", "thiab", "nrog", "hauv", "ntawm", "tus", "lub", "cov", "ib",
+	"yuav", "tau", "muaj", "nyiaj", "thov", "pab",
 )
 
 func setOf(words ...string) map[string]bool {
