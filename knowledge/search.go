@@ -216,7 +216,7 @@ type Confidence struct {
 // DefaultConfidence returns the thresholds calibrated on
 // knowledge/testdata/eval-vi.jsonl.
 func DefaultConfidence() Confidence {
-	return Confidence{MinScore: 0.19, MinMargin: 0.35, MinCoverage: 0.65, NeedPair: true}
+	return Confidence{MinScore: 0.26, MinMargin: 0.275, MinCoverage: 0.65}
 }
 
 func (c Confidence) judge(r Result) bool {
