@@ -93,7 +93,8 @@ func allText(t *Text) string {
 // checkGlossary warns where a translation's Vietnamese source uses a
 // glossary term and the translation does not use the glossary's word for it.
 func checkGlossary(t, vi *Text, glossary []Term, pl problemList) {
-	source, target := newWordSeq(allText(vi)), newWordSeq(allText(t))
+	// Source markers are not words: "mỗi tỉnh một mức [2]" is not "mức 2".
+	source, target := newWordSeq(Clean(allText(vi))), newWordSeq(Clean(allText(t)))
 	for _, term := range glossary {
 		tr := term.Translations[t.Lang]
 		if tr.Text == "" || !source.contains(newWordSeq(term.VI)) {
