@@ -77,14 +77,26 @@ func (b *Base) build(ctx context.Context, fsys fs.FS) (*snapshot, Problems, erro
 	if err := problems.Err(); err != nil {
 		return nil, problems, err
 	}
-	idx, err := buildIndex(ctx, c)
-	if err != nil {
-		return nil, problems, err
+	// The index and the word profiles are independent: build them side by
+	// side (start-up time is a target).
+	type built struct {
+		idx bleve.Index
+		err error
 	}
-	s := &snapshot{content: c, problems: problems, index: idx, vocab: newVocabulary(), profiles: map[string]*profile{}, confidence: b.confidence}
+	indexed := make(chan built, 1)
+	go func() {
+		idx, err := buildIndex(ctx, c)
+		indexed <- built{idx, err}
+	}()
+	s := &snapshot{content: c, problems: problems, vocab: newVocabulary(), profiles: map[string]*profile{}, confidence: b.confidence}
 	for _, p := range c.Procedures {
 		s.profiles[p.ID] = newProfile(p, s.vocab)
 	}
+	r := <-indexed
+	if r.err != nil {
+		return nil, problems, r.err
+	}
+	s.index = r.idx
 	for _, g := range c.Synonyms {
 		var group [][]string
 		for _, phrase := range g {
@@ -110,12 +122,15 @@ func newProfile(p *Procedure, v *vocabulary) *profile {
 	for _, t := range p.Texts {
 		head := append([]string{t.Title}, t.Keywords...)
 		for i, text := range append(head, t.Summary, bodyText(t)) {
-			v.addText(text)
-			exact := tokenize(Normalize(text))
 			var prev string
-			for _, e := range exact {
+			seen := map[string]bool{}
+			for _, e := range tokenize(Normalize(text)) {
 				f := Fold(e)
 				pr.exact[e], pr.words[f] = true, true
+				if !seen[f] { // the vocabulary counts texts, not occurrences
+					seen[f] = true
+					v.freq[f]++
+				}
 				if i < len(head) {
 					pr.head[f] = true
 				}

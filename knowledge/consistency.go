@@ -93,14 +93,18 @@ func allText(t *Text) string {
 // checkGlossary warns where a translation's Vietnamese source uses a
 // glossary term and the translation does not use the glossary's word for it.
 func checkGlossary(t, vi *Text, glossary []Term, pl problemList) {
-	// Source markers are not words: "mỗi tỉnh một mức [2]" is not "mức 2".
-	source, target := newWordSeq(Clean(allText(vi))), newWordSeq(Clean(allText(t)))
+	var source, target wordSeq
 	for _, term := range glossary {
 		tr := term.Translations[t.Lang]
-		if tr.Text == "" || !source.contains(newWordSeq(term.VI)) {
+		if tr.Text == "" {
 			continue
 		}
-		if !target.contains(newWordSeq(tr.Text)) {
+		if source.exact == nil {
+			// Source markers are not words: "một mức [2]" is not "mức 2".
+			source = newWordSeq(citationPattern.ReplaceAllString(allText(vi), " "))
+			target = newWordSeq(citationPattern.ReplaceAllString(allText(t), " "))
+		}
+		if source.contains(term.viWords) && !target.contains(tr.words) {
 			pl.warnf(t.fieldLine("title"), "glossary: vi.md says %q; use the glossary's %q for it", term.VI, tr.Text)
 		}
 	}

@@ -384,7 +384,7 @@ func loadGlossary(fsys fs.FS, problems *Problems) []Term {
 			pl.errorf(0, "a glossary entry has no Vietnamese term (vi)")
 			continue
 		}
-		term := Term{VI: rt.VI, Meaning: rt.Meaning, Translations: map[Lang]TermTranslation{}}
+		term := Term{VI: rt.VI, Meaning: rt.Meaning, Translations: map[Lang]TermTranslation{}, viWords: newWordSeq(rt.VI)}
 		for code, tr := range rt.Translations {
 			lang, err := ParseLang(code)
 			if err != nil || lang == Vietnamese {
@@ -395,7 +395,7 @@ func loadGlossary(fsys fs.FS, problems *Problems) []Term {
 			if st != Reviewed && st != Draft && st != Machine {
 				pl.errorf(0, "glossary term %q (%s): status must be reviewed, draft or machine", rt.VI, code)
 			}
-			term.Translations[lang] = TermTranslation{Text: tr.Text, Status: st}
+			term.Translations[lang] = TermTranslation{Text: tr.Text, Status: st, words: newWordSeq(tr.Text)}
 		}
 		terms = append(terms, term)
 	}

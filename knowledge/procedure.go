@@ -117,12 +117,14 @@ type Term struct {
 	VI           string
 	Meaning      string
 	Translations map[Lang]TermTranslation
+	viWords      wordSeq // split once, for the glossary check
 }
 
 // TermTranslation is a glossary term in one language.
 type TermTranslation struct {
 	Text   string
 	Status Status
+	words  wordSeq
 }
 
 // field returns a front-matter text field by name.
