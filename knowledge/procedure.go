@@ -127,6 +127,15 @@ type TermTranslation struct {
 	words  wordSeq
 }
 
+// Field returns a front-matter text field ("fee") or a body section
+// ("documents", as Markdown) by name, as an editor wrote it.
+func (t *Text) Field(name string) string {
+	if s, ok := t.Sections[SectionKey(name)]; ok {
+		return s.Markdown
+	}
+	return t.field(name)
+}
+
 // field returns a front-matter text field by name.
 func (t *Text) field(name string) string {
 	switch name {

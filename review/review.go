@@ -92,23 +92,7 @@ func Items(c *knowledge.Content, lang knowledge.Lang) []Item {
 }
 
 // fieldText returns a field or section of a text, as an editor wrote it.
-func fieldText(t *knowledge.Text, field string) string {
-	switch field {
-	case "title":
-		return t.Title
-	case "summary":
-		return t.Summary
-	case "where":
-		return t.Where
-	case "fee":
-		return t.Fee
-	case "duration":
-		return t.Duration
-	case "deadline":
-		return t.Deadline
-	}
-	return t.Sections[knowledge.SectionKey(field)].Markdown
-}
+func fieldText(t *knowledge.Text, field string) string { return t.Field(field) }
 
 // Progress is how far a language's review has come.
 type Progress struct {
