@@ -3,9 +3,11 @@ package review
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -17,6 +19,7 @@ type Report struct {
 	Applied  int      // corrections written
 	Approved int      // approvals counted
 	Reviewed []string // files now marked reviewed
+	Created  []string // new translations written by volunteers (status draft)
 	Held     []string // corrections kept for an editor, with the reason
 }
 
@@ -58,9 +61,12 @@ func Apply(dir string, ds []Decision) (Report, error) {
 
 func applyFile(dir string, c *knowledge.Content, id string, lang knowledge.Lang, ds []Decision, rep *Report) error {
 	p := c.Procedure(id)
-	if p == nil || p.Text(lang) == nil {
-		rep.Held = append(rep.Held, fmt.Sprintf("%s/%s: the procedure or translation no longer exists", id, lang))
+	if p == nil {
+		rep.Held = append(rep.Held, fmt.Sprintf("%s/%s: the procedure no longer exists", id, lang))
 		return nil
+	}
+	if p.Text(lang) == nil {
+		return createFile(dir, p, lang, ds, rep)
 	}
 	stale := p.StatusOf(lang) == knowledge.Stale
 	vi, t := p.Text(knowledge.Vietnamese), p.Text(lang)
@@ -217,4 +223,66 @@ func replaceSection(text string, key knowledge.SectionKey, value string) (string
 	body := []string{"", strings.TrimSpace(value), ""}
 	out := append(append(append([]string{}, lines[:start+1]...), body...), lines[end:]...)
 	return strings.Join(out, "\n"), nil
+}
+
+// createFile writes a new translation from a volunteer's pieces, once every
+// piece the Vietnamese has is written. It is a draft: a person wrote it and
+// nobody has checked it yet.
+func createFile(dir string, p *knowledge.Procedure, lang knowledge.Lang, ds []Decision, rep *Report) error {
+	vi := p.Text(knowledge.Vietnamese)
+	rel := path.Join("procedures", p.ID, string(lang)+".md")
+	current := latest(ds, map[string]string{p.ID: p.Digest})
+	written := map[string]string{}
+	for _, d := range current {
+		if d.Action != Correct {
+			continue
+		}
+		got, want := d.Text, fieldText(vi, d.Field)
+		if isSection(d.Field) {
+			got, want = knowledge.SectionText(got), knowledge.SectionText(want)
+		}
+		if added, dropped := knowledge.CompareFigures(got, want); len(added)+len(dropped) > 0 {
+			rep.Held = append(rep.Held, fmt.Sprintf("%s %s: figures differ from the Vietnamese (added %v, missing %v)", rel, d.Field, added, dropped))
+			continue
+		}
+		written[d.Field] = d.Text
+	}
+	var missing []string
+	for _, f := range Fields() {
+		if fieldText(vi, f) != "" && strings.TrimSpace(written[f]) == "" {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) > 0 {
+		if len(written) > 0 {
+			rep.Held = append(rep.Held, fmt.Sprintf("%s: not written yet, still missing %s", rel, strings.Join(missing, ", ")))
+		}
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("---\n")
+	for _, f := range []string{"title", "summary", "where", "fee", "duration", "deadline"} {
+		if written[f] != "" {
+			b.WriteString(yamlLine(f, written[f]))
+		}
+	}
+	b.WriteString(yamlLine("updated", time.Now().Format("2006-01-02")))
+	b.WriteString("status: draft\n")
+	b.WriteString(yamlLine("source_digest", p.Digest))
+	b.WriteString("---\n")
+	for _, k := range knowledge.SectionKeys() {
+		fmt.Fprintf(&b, "\n## %s\n\n%s\n", knowledge.VietnameseHeading(k), strings.TrimSpace(written[string(k)]))
+	}
+	file := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("apply reviews: %w", err)
+	}
+	if _, problems := knowledge.Load(os.DirFS(dir)); problems.Err() != nil {
+		os.Remove(file)
+		rep.Held = append(rep.Held, fmt.Sprintf("%s: the written pieces would make an invalid file: %v", rel, problems.Err()))
+		return nil
+	}
+	rep.Applied += len(written)
+	rep.Created = append(rep.Created, rel)
+	return nil
 }

@@ -72,12 +72,14 @@ type Item struct {
 func (it Item) Key() string { return itemKey(it.Procedure, it.Lang, it.Field) }
 
 // Items lists every piece of every translation in lang that is not yet
-// reviewed, in procedure and field order.
+// reviewed, in procedure and field order. A procedure with no translation
+// in lang is listed too, with nothing beside the Vietnamese: a volunteer
+// can write it, piece by piece.
 func Items(c *knowledge.Content, lang knowledge.Lang) []Item {
 	var out []Item
 	for _, p := range c.Procedures {
 		t, vi := p.Text(lang), p.Text(knowledge.Vietnamese)
-		if t == nil || vi == nil || p.StatusOf(lang) == knowledge.Reviewed {
+		if vi == nil || p.StatusOf(lang) == knowledge.Reviewed {
 			continue
 		}
 		for _, f := range Fields() {
@@ -85,7 +87,11 @@ func Items(c *knowledge.Content, lang knowledge.Lang) []Item {
 			if v == "" {
 				continue
 			}
-			out = append(out, Item{Procedure: p.ID, Lang: lang, Field: f, VI: v, Current: fieldText(t, f), Digest: p.Digest})
+			it := Item{Procedure: p.ID, Lang: lang, Field: f, VI: v, Digest: p.Digest}
+			if t != nil {
+				it.Current = fieldText(t, f)
+			}
+			out = append(out, it)
 		}
 	}
 	return out

@@ -188,3 +188,44 @@ func TestParseReviewers(t *testing.T) {
 		}
 	}
 }
+
+// A volunteer can write a missing translation piece by piece; it becomes a
+// draft once every piece is written.
+func TestApplyCreatesDraft(t *testing.T) {
+	digest := knowledge.Digest([]byte(viText))
+	dir := contentDir(t, "")
+	c := load(t, dir)
+	if item, prog, ok := Next(c, knowledge.Tay, nil); !ok || prog.Total != 8 || item.Current != "" {
+		t.Fatalf("missing translation not offered for writing: %+v %v", item, prog)
+	}
+	pieces := map[string]string{
+		"title": "Khai sinh (Tày)", "summary": "Đăng ký hẩư lục 60 ngày.", "where": "UBND xã [1].",
+		"fee": "30.000 đồng [1].", "duration": "1 ngày [1].", "documents": "- Tờ khai [1]",
+		"steps": "1. Pây xã [1]", "notes": "- Slam cán bộ xã.",
+	}
+	var ds []Decision
+	i := 0
+	for f, text := range pieces {
+		if f == "notes" {
+			continue
+		}
+		d := decide(f, Correct, text, digest, i)
+		d.Lang = knowledge.Tay
+		ds = append(ds, d)
+		i++
+	}
+	rep, err := Apply(dir, ds)
+	if err != nil || len(rep.Created) != 0 || len(rep.Held) != 1 || !strings.Contains(rep.Held[0], "still missing notes") {
+		t.Fatalf("an incomplete translation: %+v %v", rep, err)
+	}
+	d := decide("notes", Correct, pieces["notes"], digest, 99)
+	d.Lang = knowledge.Tay
+	rep, err = Apply(dir, append(ds, d))
+	if err != nil || len(rep.Created) != 1 {
+		t.Fatalf("complete translation not created: %+v %v", rep, err)
+	}
+	p := load(t, dir).Procedure("birth")
+	if p.StatusOf(knowledge.Tay) != knowledge.Draft || p.Text(knowledge.Tay).Title != "Khai sinh (Tày)" {
+		t.Errorf("created translation: status %s, title %q", p.StatusOf(knowledge.Tay), p.Text(knowledge.Tay).Title)
+	}
+}

@@ -79,17 +79,18 @@ func (a *Adapter) nextReview(ctx context.Context, c *conversation, lang knowledg
 	head := a.catalog.Text(string(ui), "review.item", map[string]any{
 		"Title": p.Text(knowledge.Vietnamese).Title, "Field": a.fieldLabel(ui, item.Field), "Progress": progress.String(),
 	})
-	current := item.Current
-	if strings.TrimSpace(current) == "" {
-		current = "—"
+	current, help := item.Current, "review.help"
+	buttons := []models.InlineKeyboardButton{
+		{Text: "✅", CallbackData: "ra:" + item.Procedure + ":" + item.Field},
+		{Text: "⏭", CallbackData: "rs:" + item.Procedure + ":" + item.Field},
+	}
+	if strings.TrimSpace(current) == "" { // nothing to approve: write it
+		current, help, buttons = "—", "review.write", buttons[1:]
 	}
 	m := message{
 		HTML: fmt.Sprintf("<b>%s</b>\n\n🇻🇳 %s\n\n✏️ %s: %s\n\n<i>%s</i>",
-			esc(head), esc(item.VI), esc(item.Lang.Name()), esc(current), esc(a.catalog.Text(string(ui), "review.help", nil))),
-		Keyboard: [][]models.InlineKeyboardButton{{
-			{Text: "✅", CallbackData: "ra:" + item.Procedure + ":" + item.Field},
-			{Text: "⏭", CallbackData: "rs:" + item.Procedure + ":" + item.Field},
-		}},
+			esc(head), esc(item.VI), esc(item.Lang.Name()), esc(current), esc(a.catalog.Text(string(ui), help, nil))),
+		Keyboard: [][]models.InlineKeyboardButton{buttons},
 	}
 	return c.sendMessage(ctx, m)
 }

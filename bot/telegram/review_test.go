@@ -114,3 +114,22 @@ func TestReviewLoop(t *testing.T) {
 		t.Errorf("file after apply:\n%s", data)
 	}
 }
+
+// A reviewer of a language with no translation yet is asked to write it.
+func TestReviewWritesMissingTranslation(t *testing.T) {
+	dir := reviewContent(t)
+	h := newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{400: {knowledge.Tay}}, Reviews: &review.MemoryStore{}})
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go func() { h.done <- h.adapter.Run(ctx, 5*time.Second) }()
+	t.Cleanup(h.stop)
+	h.fake.Push(telegramtest.Text(400, "/review"))
+	call := h.expect(t, 1)[0]
+	var kb models.InlineKeyboardMarkup
+	if err := call.Decode("reply_markup", &kb); err != nil || len(kb.InlineKeyboard[0]) != 1 || kb.InlineKeyboard[0][0].Text != "⏭" {
+		t.Errorf("nothing to approve, so only skip: %v %+v", err, kb)
+	}
+	if !strings.Contains(call.Params["text"], "bản dịch của bạn") {
+		t.Errorf("no invitation to write the translation: %q", call.Params["text"])
+	}
+}

@@ -169,9 +169,12 @@ func runApplyReviews(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d correction(s) written, %d approval(s), %d file(s) now reviewed\n", rep.Applied, rep.Approved, len(rep.Reviewed))
+	fmt.Fprintf(stdout, "%d correction(s) written, %d approval(s), %d file(s) now reviewed, %d new draft(s)\n", rep.Applied, rep.Approved, len(rep.Reviewed), len(rep.Created))
 	for _, f := range rep.Reviewed {
 		fmt.Fprintf(stdout, "reviewed: %s\n", f)
+	}
+	for _, f := range rep.Created {
+		fmt.Fprintf(stdout, "new draft written by volunteers: %s\n", f)
 	}
 	for _, h := range rep.Held {
 		fmt.Fprintf(stdout, "held for an editor: %s\n", h)
