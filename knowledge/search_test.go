@@ -327,3 +327,21 @@ func TestEvalHmong(t *testing.T) {
 		t.Errorf("H'Mông: %s; want n >= 30, recall@1 >= 0.80, recall@3 >= 0.90, confident_wrong <= 0.05, oos_rejected >= 0.80", r.Summary())
 	}
 }
+
+// A user who chose H'Mông but types Vietnamese is understood as well as a
+// Vietnamese user: the held-out questions, asked with lang hmn.
+func TestEvalCrossLanguage(t *testing.T) {
+	kb := openShipped(t)
+	cases := loadEval(t, "testdata/heldout-vi.jsonl")
+	for i := range cases {
+		cases[i].Lang = string(Hmong)
+	}
+	r, err := Evaluate(context.Background(), kb, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(r.Summary())
+	if r.RecallAt1 < 0.90 || r.RecallAt3 < 0.97 || r.ConfidentWrong > 0.03 || r.OOSRejected < 0.90 {
+		t.Errorf("Vietnamese questions from H'Mông users: %s", r.Summary())
+	}
+}
