@@ -115,25 +115,24 @@ func (m *MemoryStore) Prune(_ context.Context, before time.Time) (int64, error) 
 			n++
 		}
 	}
-	keepQ := m.Questions[:0]
-	for _, q := range m.Questions {
-		if q.At.Before(before) {
-			n++
-			continue
-		}
-		keepQ = append(keepQ, q)
-	}
-	m.Questions = keepQ
-	keepF := m.Feedback[:0]
-	for _, f := range m.Feedback {
-		if f.At.Before(before) {
-			n++
-			continue
-		}
-		keepF = append(keepF, f)
-	}
-	m.Feedback = keepF
+	var dropped int
+	m.Questions, dropped = keepSince(m.Questions, before, func(q LoggedQuestion) time.Time { return q.At })
+	n += int64(dropped)
+	m.Feedback, dropped = keepSince(m.Feedback, before, func(f Feedback) time.Time { return f.At })
+	n += int64(dropped)
 	return n, nil
+}
+
+// keepSince keeps the items at or after before, in place, and says how
+// many went.
+func keepSince[T any](items []T, before time.Time, at func(T) time.Time) ([]T, int) {
+	kept := items[:0]
+	for _, it := range items {
+		if !at(it).Before(before) {
+			kept = append(kept, it)
+		}
+	}
+	return kept, len(items) - len(kept)
 }
 
 // Close implements Store.

@@ -19,10 +19,10 @@ var chatShorthand = map[string]string{
 	"e": "em", "a": "anh", "c": "chi", "mik": "minh", "mh": "minh",
 	"mk": "mat khau", "pass": "mat khau", "sdt": "so dien thoai", "dt": "dien thoai",
 	"tk": "tai khoan", "vs": "voi", "cx": "cung", "r": "roi", "ns": "noi",
-	"lm": "lam", "ck": "chong", "vk": "vo", "bme": "bo me", "ubnd": "ubnd",
+	"lm": "lam", "ck": "chong", "vk": "vo", "bme": "bo me",
 	"ki": "ky", "li": "ly", "ng": "nguoi", "nguoj": "nguoi", "trc": "truoc",
-	"cmt": "cmnd", "cccd": "cccd", "gks": "giay khai sinh", "xa": "xa",
-	"vneid": "vneid", "dvc": "dich vu cong", "bhxh": "bhxh",
+	"cmt": "cmnd", "gks": "giay khai sinh",
+	"dvc": "dich vu cong",
 }
 
 // questionWords carry no topic: they are left out when judging how much of a

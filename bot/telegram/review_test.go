@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -69,11 +68,7 @@ func TestReviewLoop(t *testing.T) {
 	dir := reviewContent(t)
 	decisions := &review.MemoryStore{}
 	const reviewer, stranger = 300, 301
-	h := newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{reviewer: {knowledge.Hmong}}, Reviews: decisions})
-	ctx, cancel := context.WithCancel(context.Background())
-	h.cancel = cancel
-	go func() { h.done <- h.adapter.Run(ctx, 5*time.Second) }()
-	t.Cleanup(h.stop)
+	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{reviewer: {knowledge.Hmong}}, Reviews: decisions}))
 
 	h.fake.Push(telegramtest.Text(stranger, "/review"))
 	if !strings.Contains(lastText(h.expect(t, 1)), "chưa có trong danh sách") {
@@ -118,11 +113,7 @@ func TestReviewLoop(t *testing.T) {
 // A reviewer of a language with no translation yet is asked to write it.
 func TestReviewWritesMissingTranslation(t *testing.T) {
 	dir := reviewContent(t)
-	h := newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{400: {knowledge.Tay}}, Reviews: &review.MemoryStore{}})
-	ctx, cancel := context.WithCancel(context.Background())
-	h.cancel = cancel
-	go func() { h.done <- h.adapter.Run(ctx, 5*time.Second) }()
-	t.Cleanup(h.stop)
+	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{400: {knowledge.Tay}}, Reviews: &review.MemoryStore{}}))
 	h.fake.Push(telegramtest.Text(400, "/review"))
 	call := h.expect(t, 1)[0]
 	var kb models.InlineKeyboardMarkup

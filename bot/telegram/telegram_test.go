@@ -39,7 +39,12 @@ type harness struct {
 
 func start(t *testing.T, store bot.Store) *harness {
 	t.Helper()
-	h := newHarness(t, store)
+	return run(t, newHarness(t, store))
+}
+
+// run starts the adapter polling; it stops when the test ends.
+func run(t *testing.T, h *harness) *harness {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	go func() { h.done <- h.adapter.Run(ctx, 5*time.Second) }()
