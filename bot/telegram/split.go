@@ -1,16 +1,20 @@
 package telegram
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf16"
+)
 
-// maxMessage is Telegram's limit on a message's length, in characters.
+// maxMessage is Telegram's limit on a message's length, in UTF-16 code units
+// (an emoji such as 🚨 counts two).
 const maxMessage = 4096
 
-// split cuts HTML text into messages of at most limit characters, at
+// split cuts HTML text into messages of at most limit UTF-16 units, at
 // paragraph boundaries where it can, else at line ends or spaces, and never
 // inside a tag or an entity.
 func split(html string, limit int) []string {
 	var out []string
-	for len([]rune(html)) > limit {
+	for utf16Len(html) > limit {
 		cut := safeCut(html, limit)
 		out = append(out, strings.TrimRight(html[:cut], " \n"))
 		html = strings.TrimLeft(html[cut:], " \n")
@@ -22,7 +26,7 @@ func split(html string, limit int) []string {
 }
 
 // safeCut returns a byte offset at which html can be cut so the first part
-// has at most limit characters: the last paragraph break, else line break,
+// has at most limit UTF-16 units: the last paragraph break, else line break,
 // else space before the limit that is outside tags and entities, else the
 // last safe character boundary, else at the limit itself.
 func safeCut(html string, limit int) int {
@@ -31,11 +35,15 @@ func safeCut(html string, limit int) int {
 	inTag, inEntity := false, false
 	n := 0
 	for i, r := range html {
-		if n == limit {
+		w := utf16.RuneLen(r)
+		if w < 0 {
+			w = 1 // invalid UTF-8 is sent as U+FFFD
+		}
+		if n+w > limit {
 			hard = i
 			break
 		}
-		n++
+		n += w
 		switch {
 		case r == '<':
 			inTag = true
@@ -70,4 +78,17 @@ func safeCut(html string, limit int) int {
 		}
 	}
 	return hard // no safe place: only text that is not valid HTML gets here
+}
+
+// utf16Len counts s the way Telegram does.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if w := utf16.RuneLen(r); w > 0 {
+			n += w
+		} else {
+			n++
+		}
+	}
+	return n
 }

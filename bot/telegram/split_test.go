@@ -17,7 +17,7 @@ func TestSplit(t *testing.T) {
 		t.Log("joined without separators equals input")
 	}
 	for i, p := range parts {
-		if n := utf8.RuneCountInString(p); n > maxMessage {
+		if n := utf16Len(p); n > maxMessage {
 			t.Errorf("part %d has %d characters", i, n)
 		}
 		if strings.Count(p, "<b>") != strings.Count(p, "</b>") {
@@ -32,6 +32,23 @@ func TestSplit(t *testing.T) {
 	}
 }
 
+// Emoji outside the Basic Multilingual Plane count two units to Telegram.
+func TestSplitCountsUTF16(t *testing.T) {
+	text := strings.Repeat("🚨 113 ", 700) // 4,200 runes, 4,900 UTF-16 units
+	parts := split(text, maxMessage)
+	if len(parts) != 2 {
+		t.Fatalf("got %d parts, want 2", len(parts))
+	}
+	for i, p := range parts {
+		if n := utf16Len(p); n > maxMessage {
+			t.Errorf("part %d has %d UTF-16 units", i, n)
+		}
+	}
+	if utf16Len("🚨a") != 3 || utf16Len("ắ") != 1 {
+		t.Error("utf16Len miscounts")
+	}
+}
+
 func FuzzSplit(f *testing.F) {
 	f.Add("<b>a</b>\n\nb &amp; c", 5)
 	f.Add(strings.Repeat("x", 50), 7)
@@ -40,8 +57,8 @@ func FuzzSplit(f *testing.F) {
 			return
 		}
 		for _, p := range split(s, limit) {
-			if utf8.RuneCountInString(p) > limit {
-				t.Fatalf("part over the limit: %d > %d", utf8.RuneCountInString(p), limit)
+			if utf16Len(p) > limit {
+				t.Fatalf("part over the limit: %d > %d", utf16Len(p), limit)
 			}
 		}
 	})
