@@ -34,6 +34,7 @@ type sender struct {
 	global   *rate.Limiter
 	mu       sync.Mutex
 	perChat  map[int64]*rate.Limiter
+	pruneAt  int // perChat size at which idle limiters are dropped
 	attempts int
 	backoff  time.Duration
 	onRetry  func(reason string)
@@ -44,6 +45,7 @@ func newSender(l Limits, onRetry func(string)) *sender {
 		limits:   l,
 		global:   rate.NewLimiter(l.Global, int(max(1, l.Global))),
 		perChat:  map[int64]*rate.Limiter{},
+		pruneAt:  minPruneAt,
 		attempts: 5,
 		backoff:  200 * time.Millisecond,
 		onRetry:  onRetry,
@@ -55,6 +57,9 @@ func (s *sender) chatLimiter(chatID int64, group bool) *rate.Limiter {
 	defer s.mu.Unlock()
 	l, ok := s.perChat[chatID]
 	if !ok {
+		if len(s.perChat) >= s.pruneAt {
+			s.pruneIdle()
+		}
 		limit, burst := s.limits.PerChat, max(1, s.limits.Burst)
 		if group {
 			limit, burst = s.limits.PerGroup, 1 // a burst would break 20 a minute
@@ -63,6 +68,23 @@ func (s *sender) chatLimiter(chatID int64, group bool) *rate.Limiter {
 		s.perChat[chatID] = l
 	}
 	return l
+}
+
+// minPruneAt keeps small deployments from pruning at all.
+const minPruneAt = 4096
+
+// pruneIdle drops the limiters of chats that have been quiet long enough to
+// be back at full burst: a new limiter for them would be the same, so
+// nothing is lost, and memory follows the active chats, not every chat ever
+// seen.
+func (s *sender) pruneIdle() {
+	now := time.Now()
+	for id, l := range s.perChat {
+		if l.TokensAt(now) >= float64(l.Burst()) {
+			delete(s.perChat, id)
+		}
+	}
+	s.pruneAt = max(minPruneAt, 2*len(s.perChat))
 }
 
 // do runs call within the limits of chatID, retrying what can be retried.

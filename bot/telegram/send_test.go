@@ -34,3 +34,20 @@ func TestSendLimits(t *testing.T) {
 		t.Error("a message a second later was refused")
 	}
 }
+
+// Limiters of quiet chats are dropped once there are many; a chat that has
+// just been sent to keeps its limiter, so its pace is not reset.
+func TestSendPrunesIdleLimiters(t *testing.T) {
+	s := newSender(TelegramLimits(), func(string) {})
+	busy := s.chatLimiter(1, false)
+	busy.AllowN(time.Now(), 3) // spends the burst: not idle
+	for id := int64(2); id <= minPruneAt+10; id++ {
+		s.chatLimiter(id, false)
+	}
+	if n := len(s.perChat); n > minPruneAt {
+		t.Errorf("%d limiters kept, want at most %d", n, minPruneAt)
+	}
+	if s.chatLimiter(1, false) != busy {
+		t.Error("the busy chat's limiter was dropped")
+	}
+}
