@@ -161,6 +161,23 @@ func (c *Catalog) Missing(lang string) []string {
 	return out
 }
 
+// SameAsVietnamese returns the ids whose text in lang is the Vietnamese text
+// word for word: not yet translated, or a name that stays as it is ("Tiếng
+// Việt", "VNeID"). Editors see the count, to know what is left.
+func (c *Catalog) SameAsVietnamese(lang string) []string {
+	if lang == Fallback {
+		return nil
+	}
+	var out []string
+	vi, f := c.files[Fallback], c.files[lang]
+	for _, id := range c.IDs() {
+		if text, ok := f.Messages[id]; ok && text == vi.Messages[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // Langs returns the languages that have a message file, sorted.
 func (c *Catalog) Langs() []string {
 	var out []string

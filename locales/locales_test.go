@@ -49,6 +49,23 @@ func TestFallbackAndCarrierTags(t *testing.T) {
 	}
 }
 
+func TestSameAsVietnamese(t *testing.T) {
+	fsys := fstest.MapFS{
+		"vi.json":  {Data: []byte(`{"lang":"vi","status":"reviewed","messages":{"hi":"Xin chào","lang":"Tiếng Việt","bye":"Tạm biệt"}}`)},
+		"tay.json": {Data: []byte(`{"lang":"tay","status":"machine","messages":{"hi":"Pây tâư","lang":"Tiếng Việt"}}`)},
+	}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.SameAsVietnamese("tay"); len(got) != 1 || got[0] != "lang" {
+		t.Errorf("SameAsVietnamese(tay) = %v, want [lang]", got)
+	}
+	if got := c.SameAsVietnamese("vi"); got != nil {
+		t.Errorf("SameAsVietnamese(vi) = %v", got)
+	}
+}
+
 func TestLoadRejects(t *testing.T) {
 	tests := map[string]fstest.MapFS{
 		"no vi":       {"hmn.json": {Data: []byte(`{"lang":"hmn","status":"machine","messages":{}}`)}},

@@ -107,6 +107,9 @@ func printInterfaceCoverage(w io.Writer, cat *locales.Catalog) {
 		if miss := cat.Missing(string(l)); len(miss) > 0 {
 			line += fmt.Sprintf(", %d message(s) missing", len(miss))
 		}
+		if same := cat.SameAsVietnamese(string(l)); len(same) > 0 {
+			line += fmt.Sprintf(", %d word for word as in Vietnamese", len(same))
+		}
 		fmt.Fprintln(w, line)
 	}
 }
