@@ -7,8 +7,6 @@ import (
 	"io/fs"
 	"sync"
 	"sync/atomic"
-
-	"github.com/blevesearch/bleve/v2"
 )
 
 // Base is the live knowledge base: content and its search index, swapped
@@ -24,10 +22,10 @@ type Base struct {
 type snapshot struct {
 	content    *Content
 	problems   Problems
-	index      bleve.Index
+	index      *searchIndex
 	vocab      *vocabulary
-	profiles   map[string]*profile // by procedure id
-	synonyms   [][][]string        // folded synonym groups, each phrase split into words
+	profiles   map[string]profile // by procedure id
+	synonyms   [][][]string       // folded synonym groups, each phrase split into words
 	confidence Confidence
 
 	mu     sync.RWMutex // searches hold it shared; retiring holds it alone
@@ -80,7 +78,7 @@ func (b *Base) build(ctx context.Context, fsys fs.FS) (*snapshot, Problems, erro
 	// The index and the word profiles are independent: build them side by
 	// side (start-up time is a target).
 	type built struct {
-		idx bleve.Index
+		idx *searchIndex
 		err error
 	}
 	indexed := make(chan built, 1)
@@ -88,7 +86,7 @@ func (b *Base) build(ctx context.Context, fsys fs.FS) (*snapshot, Problems, erro
 		idx, err := buildIndex(ctx, c)
 		indexed <- built{idx, err}
 	}()
-	s := &snapshot{content: c, problems: problems, vocab: newVocabulary(), profiles: map[string]*profile{}, confidence: b.confidence}
+	s := &snapshot{content: c, problems: problems, vocab: newVocabulary(), profiles: map[string]profile{}, confidence: b.confidence}
 	for _, p := range c.Procedures {
 		s.profiles[p.ID] = newProfile(p, s.vocab)
 	}
@@ -100,7 +98,7 @@ func (b *Base) build(ctx context.Context, fsys fs.FS) (*snapshot, Problems, erro
 	for _, g := range c.Synonyms {
 		var group [][]string
 		for _, phrase := range g {
-			s.vocab.addText(phrase)
+			s.vocab.addText(Vietnamese, phrase) // synonyms are Vietnamese
 			group = append(group, tokenize(Fold(phrase)))
 		}
 		s.synonyms = append(s.synonyms, group)
@@ -108,34 +106,40 @@ func (b *Base) build(ctx context.Context, fsys fs.FS) (*snapshot, Problems, erro
 	return s, problems, nil
 }
 
-// profile is what the engine knows of one procedure's words, to judge how
-// well it explains a question.
-type profile struct {
-	words map[string]bool // folded words of all its texts
+// profile is what the engine knows of one procedure's words, language by
+// language: a question is judged against the languages it can be in, so
+// that Tày "cón" (before) does not count as Vietnamese "con" (child).
+type profile map[Lang]*wordSet
+
+// wordSet is one text's words.
+type wordSet struct {
+	words map[string]bool // folded words
 	exact map[string]bool // the same words with their accents
-	head  map[string]bool // folded words of its titles and keywords
+	head  map[string]bool // folded words of the title and keywords
 	pairs map[string]bool // folded pairs of neighbouring words
 }
 
-func newProfile(p *Procedure, v *vocabulary) *profile {
-	pr := &profile{words: map[string]bool{}, exact: map[string]bool{}, head: map[string]bool{}, pairs: map[string]bool{}}
-	for _, t := range p.Texts {
+func newProfile(p *Procedure, v *vocabulary) profile {
+	pr := profile{}
+	for lang, t := range p.Texts {
+		ws := &wordSet{words: map[string]bool{}, exact: map[string]bool{}, head: map[string]bool{}, pairs: map[string]bool{}}
+		pr[lang] = ws
 		head := append([]string{t.Title}, t.Keywords...)
 		for i, text := range append(head, t.Summary, bodyText(t)) {
 			var prev string
 			seen := map[string]bool{}
 			for _, e := range tokenize(Normalize(text)) {
 				f := Fold(e)
-				pr.exact[e], pr.words[f] = true, true
+				ws.exact[e], ws.words[f] = true, true
 				if !seen[f] { // the vocabulary counts texts, not occurrences
 					seen[f] = true
-					v.freq[f]++
+					v.count(lang, f)
 				}
 				if i < len(head) {
-					pr.head[f] = true
+					ws.head[f] = true
 				}
 				if prev != "" {
-					pr.pairs[prev+" "+f] = true
+					ws.pairs[prev+" "+f] = true
 				}
 				prev = f
 			}
@@ -143,6 +147,34 @@ func newProfile(p *Procedure, v *vocabulary) *profile {
 	}
 	return pr
 }
+
+// in returns the procedure's words in langs.
+func (pr profile) in(langs []Lang) wordView {
+	v := make(wordView, 0, len(langs))
+	for _, l := range langs {
+		if ws := pr[l]; ws != nil {
+			v = append(v, ws)
+		}
+	}
+	return v
+}
+
+// wordView is a procedure's words in several languages at once.
+type wordView []*wordSet
+
+func (v wordView) has(pick func(*wordSet) map[string]bool, w string) bool {
+	for _, ws := range v {
+		if pick(ws)[w] {
+			return true
+		}
+	}
+	return false
+}
+
+func allWords(ws *wordSet) map[string]bool   { return ws.words }
+func exactWords(ws *wordSet) map[string]bool { return ws.exact }
+func headWords(ws *wordSet) map[string]bool  { return ws.head }
+func wordPairs(ws *wordSet) map[string]bool  { return ws.pairs }
 
 // ErrClosed is returned by a search on a closed Base.
 var ErrClosed = errors.New("the knowledge base is closed")

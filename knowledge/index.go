@@ -2,8 +2,10 @@ package knowledge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -101,8 +103,59 @@ func bodyText(t *Text) string {
 	return b.String()
 }
 
-// buildIndex indexes every text of every procedure in memory.
-func buildIndex(ctx context.Context, c *Content) (bleve.Index, error) {
+// searchIndex is one in-memory index per language behind an alias, so each
+// language keeps its own word statistics: the Vietnamese words that the
+// minority texts keep would otherwise weigh less in Vietnamese questions.
+type searchIndex struct {
+	bleve.IndexAlias
+	parts []bleve.Index
+}
+
+// Close closes every language's index (an alias's Close closes none).
+func (x *searchIndex) Close() error {
+	var errs []error
+	for _, idx := range x.parts {
+		errs = append(errs, idx.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// buildIndex indexes every text of every procedure in memory, the
+// languages side by side (start-up time is a target).
+func buildIndex(ctx context.Context, c *Content) (*searchIndex, error) {
+	type built struct {
+		idx bleve.Index
+		err error
+	}
+	langs := Langs()
+	results := make([]built, len(langs))
+	var wg sync.WaitGroup
+	for i, lang := range langs {
+		wg.Go(func() {
+			idx, err := buildLangIndex(ctx, c, lang)
+			results[i] = built{idx, err}
+		})
+	}
+	wg.Wait()
+	x := &searchIndex{}
+	var errs []error
+	for _, r := range results {
+		if r.err != nil {
+			errs = append(errs, r.err)
+		} else if r.idx != nil {
+			x.parts = append(x.parts, r.idx)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		x.Close()
+		return nil, err
+	}
+	x.IndexAlias = bleve.NewIndexAlias(x.parts...)
+	return x, nil
+}
+
+// buildLangIndex indexes the texts in lang, or returns nil if there are none.
+func buildLangIndex(ctx context.Context, c *Content, lang Lang) (bleve.Index, error) {
 	im, err := newIndexMapping()
 	if err != nil {
 		return nil, err
@@ -119,16 +172,18 @@ func buildIndex(ctx context.Context, c *Content) (bleve.Index, error) {
 			idx.Close()
 			return nil, err
 		}
-		for _, lang := range Langs() {
-			t := p.Texts[lang]
-			if t == nil {
-				continue
-			}
-			if err := batch.Index(docID(p.ID, lang), indexText(p, t)); err != nil {
-				idx.Close()
-				return nil, fmt.Errorf("index %s: %w", t.File, err)
-			}
+		t := p.Texts[lang]
+		if t == nil {
+			continue
 		}
+		if err := batch.Index(docID(p.ID, lang), indexText(p, t)); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("index %s: %w", t.File, err)
+		}
+	}
+	if batch.Size() == 0 {
+		idx.Close()
+		return nil, nil
 	}
 	if err := idx.Batch(batch); err != nil {
 		idx.Close()

@@ -60,13 +60,14 @@ type parsedQuery struct {
 	accented map[string]string // folded → accented form, for words typed with accents
 }
 
-// known reports whether a procedure's words include w; a word the user typed
-// with accents must match them ("lúa", rice, is not "lừa", to cheat).
-func (pq parsedQuery) known(w string, folded, exact map[string]bool) bool {
+// known reports whether a procedure's words (of the kind pick chooses)
+// include w; a word the user typed with accents must match them ("lúa",
+// rice, is not "lừa", to cheat).
+func (pq parsedQuery) known(w string, v wordView, pick func(*wordSet) map[string]bool) bool {
 	if e, ok := pq.accented[w]; ok {
-		return exact[e]
+		return v.has(exactWords, e)
 	}
-	return folded[w]
+	return v.has(pick, w)
 }
 
 // topic returns the folded terms that say what the question is about.
@@ -133,7 +134,9 @@ func tokenize(s string) []string {
 
 // parseQuery prepares a question: normalize, fold, expand shorthand and
 // correct words the content does not know to a close word it does.
-func parseQuery(q string, v *vocabulary, synonyms [][][]string) parsedQuery {
+// Words are known, and corrected, only in langs: a typo in Vietnamese must
+// not pass for a Tày word it happens to spell.
+func parseQuery(q string, v *vocabulary, langs []Lang, synonyms [][][]string) parsedQuery {
 	exact := tokenize(Normalize(q))
 	if len(exact) > maxQueryTerms {
 		exact = exact[:maxQueryTerms]
@@ -144,12 +147,12 @@ func parseQuery(q string, v *vocabulary, synonyms [][][]string) parsedQuery {
 		if f != w {
 			pq.accented[f] = w
 		}
-		if exp, ok := chatShorthand[f]; ok && !v.has(f) || ok && len(f) <= 2 {
+		if exp, ok := chatShorthand[f]; ok && !v.has(f, langs) || ok && len(f) <= 2 {
 			pq.folded = append(pq.folded, strings.Fields(exp)...)
 			continue
 		}
-		if !v.has(f) {
-			if fix := v.correct(f); fix != "" {
+		if !v.has(f, langs) {
+			if fix := v.correct(f, langs); fix != "" {
 				f = fix
 			}
 		}
@@ -199,38 +202,62 @@ func containsPhrase(words, phrase []string) bool {
 	return false
 }
 
-// vocabulary is every folded word in the content, with how many texts use it.
+// vocabulary is every folded word in the content, language by language,
+// with how many texts use it.
 type vocabulary struct {
-	freq map[string]int
+	freq map[Lang]map[string]int
 }
 
-func newVocabulary() *vocabulary { return &vocabulary{freq: map[string]int{}} }
+func newVocabulary() *vocabulary { return &vocabulary{freq: map[Lang]map[string]int{}} }
 
-func (v *vocabulary) addText(s string) {
+// count adds one text's use of w in lang.
+func (v *vocabulary) count(lang Lang, w string) {
+	m := v.freq[lang]
+	if m == nil {
+		m = map[string]int{}
+		v.freq[lang] = m
+	}
+	m[w]++
+}
+
+func (v *vocabulary) addText(lang Lang, s string) {
 	seen := map[string]bool{}
 	for _, w := range tokenize(Fold(s)) {
 		if !seen[w] {
 			seen[w] = true
-			v.freq[w]++
+			v.count(lang, w)
 		}
 	}
 }
 
-func (v *vocabulary) has(w string) bool { return v.freq[w] > 0 }
+// uses returns how many texts in langs use w.
+func (v *vocabulary) uses(w string, langs []Lang) int {
+	n := 0
+	for _, l := range langs {
+		n += v.freq[l][w]
+	}
+	return n
+}
 
-// correct returns the most used known word within one edit (a letter added,
-// dropped, changed, or two neighbours swapped) of w, or "" when there is none
-// or w is too short to correct safely.
-func (v *vocabulary) correct(w string) string {
+func (v *vocabulary) has(w string, langs []Lang) bool { return v.uses(w, langs) > 0 }
+
+// correct returns the most used word of langs within one edit (a letter
+// added, dropped, changed, or two neighbours swapped) of w, or "" when there
+// is none or w is too short to correct safely.
+func (v *vocabulary) correct(w string, langs []Lang) string {
 	if len(w) < 3 || isNumber(w) {
 		return ""
 	}
 	best, bestFreq := "", 0
-	for cand, n := range v.freq {
-		if n > bestFreq && abs(len(cand)-len(w)) <= 1 && withinOneEdit(w, cand) {
-			best, bestFreq = cand, n
-		} else if n == bestFreq && n > 0 && cand < best && abs(len(cand)-len(w)) <= 1 && withinOneEdit(w, cand) {
-			best = cand // deterministic among equals
+	for _, l := range langs {
+		for cand := range v.freq[l] {
+			if abs(len(cand)-len(w)) > 1 || !withinOneEdit(w, cand) {
+				continue
+			}
+			n := v.uses(cand, langs)
+			if n > bestFreq || n == bestFreq && cand < best { // deterministic among equals
+				best, bestFreq = cand, n
+			}
 		}
 	}
 	return best

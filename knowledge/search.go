@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -67,7 +68,8 @@ const maxHits = 5
 // search runs a question against one snapshot.
 func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Result, error) {
 	res := Result{Query: question}
-	pq := parseQuery(question, s.vocab, s.synonyms)
+	langs := questionLangs(question, lang)
+	pq := parseQuery(question, s.vocab, langs, s.synonyms)
 	if len(pq.folded) == 0 {
 		return res, nil
 	}
@@ -76,11 +78,11 @@ func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Resu
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
-	res.Hits = s.rerank(pq, s.merge(sr.Hits, lang))
+	res.Hits = s.rerank(pq, s.merge(sr.Hits, lang, langs), langs)
 	if len(res.Hits) > 0 {
-		pr := s.profiles[res.Hits[0].ID]
-		res.Coverage = pq.coverage(pq.topic(), pr.words, pr.exact)
-		res.Paired = pq.paired(pr.pairs)
+		v := s.profiles[res.Hits[0].ID].in(langs)
+		res.Coverage = pq.coverage(pq.topic(), v, allWords)
+		res.Paired = pq.paired(v)
 	}
 	res.Confident = s.confidence.judge(res)
 	return res, nil
@@ -137,9 +139,28 @@ func buildQuery(pq parsedQuery) query.Query {
 	return bleve.NewDisjunctionQuery(clauses...)
 }
 
+// questionLangs returns the languages a question is judged in: Vietnamese
+// (every user may type it), the user's language, and the language the
+// question looks written in, if that is clear.
+func questionLangs(question string, lang Lang) []Lang {
+	langs := []Lang{Vietnamese}
+	for _, l := range []Lang{lang, GuessLang(question)} {
+		if l != "" && !slices.Contains(langs, l) {
+			langs = append(langs, l)
+		}
+	}
+	return langs
+}
+
+// otherLangWeight scales matches in texts of languages the question is not
+// judged in: the minority texts keep many Vietnamese words, and a word they
+// share by accident ("cón", before, folds to "con", child) must not outrank
+// the procedure the question is about.
+const otherLangWeight = 0.5
+
 // merge turns index hits (one per procedure and language) into one hit per
 // procedure, keeping its best-scoring language.
-func (s *snapshot) merge(docs search.DocumentMatchCollection, lang Lang) []Hit {
+func (s *snapshot) merge(docs search.DocumentMatchCollection, lang Lang, langs []Lang) []Hit {
 	var hits []Hit
 	index := map[string]int{}
 	for _, d := range docs {
@@ -148,25 +169,29 @@ func (s *snapshot) merge(docs search.DocumentMatchCollection, lang Lang) []Hit {
 		if p == nil {
 			continue
 		}
+		score := d.Score
+		if !slices.Contains(langs, matched) {
+			score *= otherLangWeight
+		}
 		if i, ok := index[id]; ok {
-			if d.Score > hits[i].Score {
-				hits[i].Score, hits[i].Lang = d.Score, matched
+			if score > hits[i].Score {
+				hits[i].Score, hits[i].Lang = score, matched
 			}
 			continue
 		}
 		index[id] = len(hits)
-		hits = append(hits, Hit{ID: id, Title: p.Best(lang).Title, Score: d.Score, Lang: matched, Procedure: p})
+		hits = append(hits, Hit{ID: id, Title: p.Best(lang).Title, Score: score, Lang: matched, Procedure: p})
 	}
 	return hits
 }
 
 // rerank weighs each hit by how much of the question's topic its keywords
 // and title explain, and keeps the best maxHits.
-func (s *snapshot) rerank(pq parsedQuery, hits []Hit) []Hit {
+func (s *snapshot) rerank(pq parsedQuery, hits []Hit, langs []Lang) []Hit {
 	topic := pq.topic()
 	for i := range hits {
-		pr := s.profiles[hits[i].ID]
-		hits[i].Score *= 1 - fieldWeights.rerankShare + fieldWeights.rerankShare*pq.coverage(topic, pr.head, pr.exact)
+		v := s.profiles[hits[i].ID].in(langs)
+		hits[i].Score *= 1 - fieldWeights.rerankShare + fieldWeights.rerankShare*pq.coverage(topic, v, headWords)
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	if len(hits) > maxHits {
@@ -176,13 +201,13 @@ func (s *snapshot) rerank(pq parsedQuery, hits []Hit) []Hit {
 }
 
 // coverage is the share of words a procedure knows; 0 for no words.
-func (pq parsedQuery) coverage(words []string, folded, exact map[string]bool) float64 {
+func (pq parsedQuery) coverage(words []string, v wordView, pick func(*wordSet) map[string]bool) float64 {
 	if len(words) == 0 {
 		return 0
 	}
 	n := 0
 	for _, w := range words {
-		if pq.known(w, folded, exact) {
+		if pq.known(w, v, pick) {
 			n++
 		}
 	}
@@ -192,12 +217,12 @@ func (pq parsedQuery) coverage(words []string, folded, exact map[string]bool) fl
 // paired reports whether the procedure's text has a pair of neighbouring
 // words of the question (other than two question words), or the question
 // has a single topic word.
-func (pq parsedQuery) paired(known map[string]bool) bool {
+func (pq parsedQuery) paired(v wordView) bool {
 	if topic := pq.topic(); len(topic) == 1 && len(pq.folded) == 1 {
 		return !isNumber(topic[0]) // "cccd" alone is a topic; "9" alone is not
 	}
 	for _, p := range pairs(pq.folded) {
-		if known[p] {
+		if v.has(wordPairs, p) {
 			return true
 		}
 	}
@@ -216,7 +241,7 @@ type Confidence struct {
 // DefaultConfidence returns the thresholds calibrated on
 // knowledge/testdata/eval-vi.jsonl.
 func DefaultConfidence() Confidence {
-	return Confidence{MinScore: 0.26, MinMargin: 0.275, MinCoverage: 0.65}
+	return Confidence{MinScore: 0.191, MinMargin: 0.35, MinCoverage: 0.65, NeedPair: true}
 }
 
 func (c Confidence) judge(r Result) bool {

@@ -122,11 +122,16 @@ func TestConversationOverTelegram(t *testing.T) {
 	if offer := h.fake.Calls("sendMessage")[3]; !strings.Contains(offer.Params["reply_markup"], "l:vi") {
 		t.Errorf("no offer to switch to Vietnamese: %q", offer.Params["text"])
 	}
-	if !strings.Contains(card.Params["text"], "<b>Đăng ký khai sinh</b>") || card.Params["parse_mode"] != "HTML" {
+	// The Tày text, with the notice that no native speaker has checked it and
+	// a button to the Vietnamese.
+	c, _ := knowledge.Load(content.FS())
+	tayText := c.Procedure("birth-registration").Texts[knowledge.Tay]
+	tay := func(id string) string { return h.adapter.catalog.Text("tay", id, nil) }
+	if !strings.Contains(card.Params["text"], "<b>"+tayText.Title+"</b>") || card.Params["parse_mode"] != "HTML" {
 		t.Errorf("card: %q", card.Params["text"])
 	}
-	if !strings.Contains(card.Params["text"], "Chưa có bản Tày") {
-		t.Error("no notice that the Tày text is missing")
+	if !strings.Contains(card.Params["text"], tay("notice.machine")) {
+		t.Error("no notice that the Tày text is unchecked")
 	}
 	kb = models.InlineKeyboardMarkup{}
 	card.Decode("reply_markup", &kb)
@@ -140,18 +145,17 @@ func TestConversationOverTelegram(t *testing.T) {
 		}
 	}
 	joined := strings.Join(data, " ")
-	// No "show in Vietnamese" button: with no Tày text, the card already is.
-	for _, want := range []string{"s:birth-registration:documents", "https://dichvucong.gov.vn", "f:birth-registration:1"} {
+	for _, want := range []string{"v:birth-registration", "s:birth-registration:documents", "https://dichvucong.gov.vn", "f:birth-registration:1"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("card buttons lack %q: %s", want, joined)
 		}
 	}
 	h.fake.Push(telegramtest.Callback(user, "s:birth-registration:documents"))
-	if !strings.Contains(lastText(h.expect(t, 5)), "Giấy chứng sinh") {
+	if !strings.Contains(lastText(h.expect(t, 5)), "giấy chứng sinh") {
 		t.Error("documents button did not show the documents")
 	}
 	h.fake.Push(telegramtest.Text(user, "bao nhiêu tiền?"))
-	if !strings.Contains(lastText(h.expect(t, 6)), "Lệ phí") {
+	if !strings.Contains(lastText(h.expect(t, 6)), tay("card.fee")) {
 		t.Error("follow-up on the last card failed")
 	}
 	h.fake.Push(telegramtest.Callback(user, "f:birth-registration:1"))
