@@ -92,20 +92,26 @@ func allText(t *Text) string {
 
 // checkGlossary warns where a translation's Vietnamese source uses a
 // glossary term and the translation does not use the glossary's word for it.
-func checkGlossary(t, vi *Text, glossary []Term, pl problemList) {
-	var source, target wordSeq
+// source returns the Vietnamese words, made once for all of a procedure's
+// translations.
+func checkGlossary(t *Text, source func() wordSeq, glossary []Term, pl problemList) {
+	var target wordSeq
 	for _, term := range glossary {
 		tr := term.Translations[t.Lang]
 		if tr.Text == "" {
 			continue
 		}
-		if source.exact == nil {
-			// Source markers are not words: "một mức [2]" is not "mức 2".
-			source = newWordSeq(citationPattern.ReplaceAllString(allText(vi), " "))
-			target = newWordSeq(citationPattern.ReplaceAllString(allText(t), " "))
+		if target.exact == nil {
+			target = glossaryWords(t)
 		}
-		if source.contains(term.viWords) && !target.contains(tr.words) {
+		if source().contains(term.viWords) && !target.contains(tr.words) {
 			pl.warnf(t.fieldLine("title"), "glossary: vi.md says %q; use the glossary's %q for it", term.VI, tr.Text)
 		}
 	}
+}
+
+// glossaryWords returns a text's words; source markers are not words: "một
+// mức [2]" is not "mức 2".
+func glossaryWords(t *Text) wordSeq {
+	return newWordSeq(citationPattern.ReplaceAllString(allText(t), " "))
 }

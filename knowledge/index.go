@@ -103,18 +103,34 @@ func bodyText(t *Text) string {
 	return b.String()
 }
 
-// searchIndex is one in-memory index per language behind an alias, so each
-// language keeps its own word statistics: the Vietnamese words that the
-// minority texts keep would otherwise weigh less in Vietnamese questions.
+// searchIndex is one in-memory index per language, so each language keeps
+// its own word statistics: the Vietnamese words that the minority texts keep
+// would otherwise weigh less in Vietnamese questions.
 type searchIndex struct {
-	bleve.IndexAlias
-	parts []bleve.Index
+	byLang map[Lang]bleve.Index
 }
 
-// Close closes every language's index (an alias's Close closes none).
+// search runs req on the indexes of langs, merged by score.
+func (x *searchIndex) search(ctx context.Context, req *bleve.SearchRequest, langs []Lang) (*bleve.SearchResult, error) {
+	var parts []bleve.Index
+	for _, l := range langs {
+		if idx := x.byLang[l]; idx != nil {
+			parts = append(parts, idx)
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return &bleve.SearchResult{}, nil
+	case 1:
+		return parts[0].SearchInContext(ctx, req)
+	}
+	return bleve.NewIndexAlias(parts...).SearchInContext(ctx, req)
+}
+
+// Close closes every language's index.
 func (x *searchIndex) Close() error {
 	var errs []error
-	for _, idx := range x.parts {
+	for _, idx := range x.byLang {
 		errs = append(errs, idx.Close())
 	}
 	return errors.Join(errs...)
@@ -137,20 +153,19 @@ func buildIndex(ctx context.Context, c *Content) (*searchIndex, error) {
 		})
 	}
 	wg.Wait()
-	x := &searchIndex{}
+	x := &searchIndex{byLang: map[Lang]bleve.Index{}}
 	var errs []error
-	for _, r := range results {
+	for i, r := range results {
 		if r.err != nil {
 			errs = append(errs, r.err)
 		} else if r.idx != nil {
-			x.parts = append(x.parts, r.idx)
+			x.byLang[langs[i]] = r.idx
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		x.Close()
 		return nil, err
 	}
-	x.IndexAlias = bleve.NewIndexAlias(x.parts...)
 	return x, nil
 }
 

@@ -137,6 +137,13 @@ func loadProcedure(fsys fs.FS, dir, id string, c *Content, problems *Problems) *
 	}
 	checkCitations(vi, p, pl, true)
 
+	var viWords wordSeq
+	source := func() wordSeq {
+		if viWords.exact == nil {
+			viWords = glossaryWords(vi)
+		}
+		return viWords
+	}
 	for _, e := range entries {
 		name := e.Name()
 		file := path.Join(dir, name)
@@ -157,7 +164,7 @@ func loadProcedure(fsys fs.FS, dir, id string, c *Content, problems *Problems) *
 			p.Texts[lang] = t
 			pl := problemList{all: problems, file: file}
 			checkTranslation(t, p, pl)
-			checkGlossary(t, vi, c.Glossary, pl)
+			checkGlossary(t, source, c.Glossary, pl)
 		}
 	}
 	return p

@@ -73,12 +73,12 @@ func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Resu
 	if len(pq.folded) == 0 {
 		return res, nil
 	}
-	req := bleve.NewSearchRequestOptions(buildQuery(pq), maxHits*len(Langs())*2, 0, false)
-	sr, err := s.index.SearchInContext(ctx, req)
+	req := bleve.NewSearchRequestOptions(buildQuery(pq), maxHits*len(langs)*2, 0, false)
+	sr, err := s.index.search(ctx, req, langs)
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
-	res.Hits = s.rerank(pq, s.merge(sr.Hits, lang, langs), langs)
+	res.Hits = s.rerank(pq, s.merge(sr.Hits, lang), langs)
 	if len(res.Hits) > 0 {
 		v := s.profiles[res.Hits[0].ID].in(langs)
 		res.Coverage = pq.coverage(pq.topic(), v, allWords)
@@ -139,9 +139,12 @@ func buildQuery(pq parsedQuery) query.Query {
 	return bleve.NewDisjunctionQuery(clauses...)
 }
 
-// questionLangs returns the languages a question is judged in: Vietnamese
-// (every user may type it), the user's language, and the language the
-// question looks written in, if that is clear.
+// questionLangs returns the languages a question is searched and judged in:
+// Vietnamese (every user may type it), the user's language, and the language
+// the question looks written in, if that is clear. Other languages' texts
+// stay out: the minority texts keep many Vietnamese words, and a word they
+// share by accident (Tày "cón", before, folds to "con", child) must not
+// outrank the procedure the question is about.
 func questionLangs(question string, lang Lang) []Lang {
 	langs := []Lang{Vietnamese}
 	for _, l := range []Lang{lang, GuessLang(question)} {
@@ -152,15 +155,9 @@ func questionLangs(question string, lang Lang) []Lang {
 	return langs
 }
 
-// otherLangWeight scales matches in texts of languages the question is not
-// judged in: the minority texts keep many Vietnamese words, and a word they
-// share by accident ("cón", before, folds to "con", child) must not outrank
-// the procedure the question is about.
-const otherLangWeight = 0.5
-
 // merge turns index hits (one per procedure and language) into one hit per
 // procedure, keeping its best-scoring language.
-func (s *snapshot) merge(docs search.DocumentMatchCollection, lang Lang, langs []Lang) []Hit {
+func (s *snapshot) merge(docs search.DocumentMatchCollection, lang Lang) []Hit {
 	var hits []Hit
 	index := map[string]int{}
 	for _, d := range docs {
@@ -169,18 +166,14 @@ func (s *snapshot) merge(docs search.DocumentMatchCollection, lang Lang, langs [
 		if p == nil {
 			continue
 		}
-		score := d.Score
-		if !slices.Contains(langs, matched) {
-			score *= otherLangWeight
-		}
 		if i, ok := index[id]; ok {
-			if score > hits[i].Score {
-				hits[i].Score, hits[i].Lang = score, matched
+			if d.Score > hits[i].Score {
+				hits[i].Score, hits[i].Lang = d.Score, matched
 			}
 			continue
 		}
 		index[id] = len(hits)
-		hits = append(hits, Hit{ID: id, Title: p.Best(lang).Title, Score: score, Lang: matched, Procedure: p})
+		hits = append(hits, Hit{ID: id, Title: p.Best(lang).Title, Score: d.Score, Lang: matched, Procedure: p})
 	}
 	return hits
 }
