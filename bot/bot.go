@@ -163,8 +163,8 @@ func (c *Core) offerLang(s *Session, text string) []Reply {
 	if s.Offered {
 		return nil
 	}
-	guess := knowledge.GuessLang(text)
-	if guess == "" || guess == s.Lang {
+	guess := knowledge.GuessOther(text, s.Lang)
+	if guess == "" {
 		return nil
 	}
 	s.Offered = true

@@ -53,6 +53,19 @@ func GuessLang(text string) Lang {
 	return ""
 }
 
+// GuessOther returns the language text is clearly written in when a user
+// who chose chosen should be offered it, or "". Tày and Giáy are written
+// with Vietnamese letters, and without tone marks or their few letters of
+// their own they look Vietnamese: for their users, text that looks
+// Vietnamese is no sign they would rather read Vietnamese.
+func GuessOther(text string, chosen Lang) Lang {
+	guess := GuessLang(text)
+	if guess == chosen || guess == Vietnamese && (chosen == Tay || chosen == Giay) {
+		return ""
+	}
+	return guess
+}
+
 var (
 	vietnameseSyllable = regexp.MustCompile(`^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$`)
 	hmongSyllable      = regexp.MustCompile(`^(ntxh|nplh|ntsh|nkh|nph|nqh|nrh|nth|ntx|nts|npl|plh|txh|tsh|hml|hny|hnl|dh|hl|hm|hn|ny|nk|np|nq|nr|nt|ph|pl|qh|rh|th|ts|tx|xy|kh|ml|[cdfhklmnpqrstvxyz])?(aa|ee|oo|ai|au|aw|ia|ua|[aeiouw])[bjvsgmd]?$`)

@@ -45,3 +45,24 @@ func TestGuessLang(t *testing.T) {
 		t.Errorf("precision %.3f (want >= 0.95), recall %.3f (want >= 0.8)", precision, recall)
 	}
 }
+
+// On the minority eval sets (questions typed by users of each language),
+// no user is offered another language by mistake: Tày without tone marks
+// and Giáy look Vietnamese, and that must not prompt an offer.
+func TestGuessOtherMakesNoWrongOffers(t *testing.T) {
+	for _, lang := range []Lang{Hmong, Dao, Tay, Giay} {
+		offers := 0
+		for _, c := range loadEval(t, "testdata/eval-"+string(lang)+".jsonl") {
+			if other := GuessOther(c.Question, lang); other != "" {
+				offers++
+				t.Logf("%s user offered %s for %q", lang, other, c.Question)
+			}
+		}
+		if offers > 0 {
+			t.Errorf("%s: %d wrong offer(s)", lang, offers)
+		}
+	}
+	if got := GuessOther("Tôi muốn đăng ký tạm trú cho con gái đi học", Hmong); got != Vietnamese {
+		t.Errorf("a H'Mông user writing Vietnamese: GuessOther = %q, want vi", got)
+	}
+}

@@ -327,9 +327,9 @@ func TestEvalMinorityLanguages(t *testing.T) {
 		maxConfidentWrong, minOOS float64
 	}{
 		{Hmong, 30, 0.80, 0.90, 0.05, 0.80},
-		{Tay, 30, 0.70, 0.85, 0.05, 0.75},
-		{Dao, 20, 0.70, 0.85, 0.05, 0.75},
-		{Giay, 20, 0.70, 0.85, 0.05, 0.75},
+		{Tay, 30, 0.85, 0.90, 0.05, 0.75},
+		{Dao, 20, 0.80, 0.90, 0.05, 0.75},
+		{Giay, 20, 0.80, 0.90, 0.05, 0.75},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.lang), func(t *testing.T) {
