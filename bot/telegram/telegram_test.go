@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -113,8 +114,8 @@ func TestConversationOverTelegram(t *testing.T) {
 	if err := calls[0].Decode("reply_markup", &kb); err != nil || len(kb.InlineKeyboard) != 5 {
 		t.Fatalf("/start should offer five languages: %v %+v", err, kb)
 	}
-	h.fake.Push(telegramtest.Callback(user, "l:tay"))
-	if !strings.Contains(lastText(h.expect(t, 2)), "Tày") {
+	h.fake.Push(telegramtest.Callback(user, "l:hmn"))
+	if !strings.Contains(lastText(h.expect(t, 2)), knowledge.Hmong.Name()) {
 		t.Error("language switch not confirmed")
 	}
 	h.fake.Push(telegramtest.Text(user, "lam giay khai sinh cho con"))
@@ -122,16 +123,16 @@ func TestConversationOverTelegram(t *testing.T) {
 	if offer := h.fake.Calls("sendMessage")[3]; !strings.Contains(offer.Params["reply_markup"], "l:vi") {
 		t.Errorf("no offer to switch to Vietnamese: %q", offer.Params["text"])
 	}
-	// The Tày text, with the notice that no native speaker has checked it and
-	// a button to the Vietnamese.
+	// The H'Mông text, with the notice that no native speaker has checked it
+	// and a button to the Vietnamese.
 	c, _ := knowledge.Load(content.FS())
-	tayText := c.Procedure("birth-registration").Texts[knowledge.Tay]
-	tay := func(id string) string { return h.adapter.catalog.Text("tay", id, nil) }
-	if !strings.Contains(card.Params["text"], "<b>"+tayText.Title+"</b>") || card.Params["parse_mode"] != "HTML" {
+	hmnText := c.Procedure("birth-registration").Texts[knowledge.Hmong]
+	hmn := func(id string) string { return h.adapter.catalog.Text("hmn", id, nil) }
+	if !strings.Contains(card.Params["text"], "<b>"+html.EscapeString(hmnText.Title)+"</b>") || card.Params["parse_mode"] != "HTML" {
 		t.Errorf("card: %q", card.Params["text"])
 	}
-	if !strings.Contains(card.Params["text"], tay("notice.machine")) {
-		t.Error("no notice that the Tày text is unchecked")
+	if !strings.Contains(card.Params["text"], hmn("notice.machine")) {
+		t.Error("no notice that the H'Mông text is unchecked")
 	}
 	kb = models.InlineKeyboardMarkup{}
 	card.Decode("reply_markup", &kb)
@@ -155,7 +156,7 @@ func TestConversationOverTelegram(t *testing.T) {
 		t.Error("documents button did not show the documents")
 	}
 	h.fake.Push(telegramtest.Text(user, "bao nhiêu tiền?"))
-	if !strings.Contains(lastText(h.expect(t, 6)), tay("card.fee")) {
+	if !strings.Contains(lastText(h.expect(t, 6)), hmn("card.fee")) {
 		t.Error("follow-up on the last card failed")
 	}
 	h.fake.Push(telegramtest.Callback(user, "f:birth-registration:1"))
