@@ -25,9 +25,16 @@ func figures(s string) map[string]bool {
 	}
 	s = urlPattern.ReplaceAllString(s, " ")
 	for _, n := range numberPattern.FindAllString(s, -1) {
-		out[strings.NewReplacer(".", "", ",", "").Replace(n)] = true
+		out[strings.Map(dropSeparator, n)] = true
 	}
 	return out
+}
+
+func dropSeparator(r rune) rune {
+	if r == '.' || r == ',' {
+		return -1
+	}
+	return r
 }
 
 // CompareFigures returns the figures (numbers, dates, web addresses) that

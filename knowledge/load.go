@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -78,7 +80,7 @@ func loadProcedures(fsys fs.FS, c *Content, problems *Problems) []*Procedure {
 		return nil
 	}
 	seen := map[string]string{}
-	var procs []*Procedure
+	var dirs []string
 	for _, e := range entries {
 		name := e.Name()
 		dir := path.Join(proceduresDir, name)
@@ -99,8 +101,30 @@ func loadProcedures(fsys fs.FS, c *Content, problems *Problems) []*Procedure {
 			continue
 		}
 		seen[name] = dir
-		if p := loadProcedure(fsys, dir, name, c, problems); p != nil {
-			procs = append(procs, p)
+		dirs = append(dirs, dir)
+	}
+	// Procedures are independent: parse and check them side by side
+	// (start-up time is a target), each with its own problem list.
+	type loaded struct {
+		p        *Procedure
+		problems Problems
+	}
+	results := make([]loaded, len(dirs))
+	workers := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, dir := range dirs {
+		wg.Go(func() {
+			workers <- struct{}{}
+			defer func() { <-workers }()
+			results[i].p = loadProcedure(fsys, dir, path.Base(dir), c, &results[i].problems)
+		})
+	}
+	wg.Wait()
+	var procs []*Procedure
+	for _, r := range results {
+		*problems = append(*problems, r.problems...)
+		if r.p != nil {
+			procs = append(procs, r.p)
 		}
 	}
 	if len(procs) == 0 {
