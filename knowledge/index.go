@@ -110,7 +110,8 @@ type searchIndex struct {
 	byLang map[Lang]bleve.Index
 }
 
-// search runs req on the indexes of langs, merged by score.
+// search runs req on the indexes of langs, merged by score. Vietnamese is
+// always among langs, and every procedure has a Vietnamese text.
 func (x *searchIndex) search(ctx context.Context, req *bleve.SearchRequest, langs []Lang) (*bleve.SearchResult, error) {
 	var parts []bleve.Index
 	for _, l := range langs {
@@ -118,10 +119,7 @@ func (x *searchIndex) search(ctx context.Context, req *bleve.SearchRequest, lang
 			parts = append(parts, idx)
 		}
 	}
-	switch len(parts) {
-	case 0:
-		return &bleve.SearchResult{}, nil
-	case 1:
+	if len(parts) == 1 {
 		return parts[0].SearchInContext(ctx, req)
 	}
 	return bleve.NewIndexAlias(parts...).SearchInContext(ctx, req)

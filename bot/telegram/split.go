@@ -35,10 +35,7 @@ func safeCut(html string, limit int) int {
 	inTag, inEntity := false, false
 	n := 0
 	for i, r := range html {
-		w := utf16.RuneLen(r)
-		if w < 0 {
-			w = 1 // invalid UTF-8 is sent as U+FFFD
-		}
+		w := utf16Units(r)
 		if n+w > limit {
 			hard = i
 			break
@@ -84,11 +81,13 @@ func safeCut(html string, limit int) int {
 func utf16Len(s string) int {
 	n := 0
 	for _, r := range s {
-		if w := utf16.RuneLen(r); w > 0 {
-			n += w
-		} else {
-			n++
-		}
+		n += utf16Units(r)
 	}
 	return n
+}
+
+// utf16Units is r's length in UTF-16 code units; invalid UTF-8 is sent as
+// U+FFFD, one unit.
+func utf16Units(r rune) int {
+	return max(1, utf16.RuneLen(r))
 }

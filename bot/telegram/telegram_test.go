@@ -193,7 +193,7 @@ func TestGroups(t *testing.T) {
 	h.fake.Push(telegramtest.GroupText(group, user, "/ask@OtherBot khai sinh", models.MessageEntity{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: 13}))
 	h.fake.Push(telegramtest.GroupText(group, user, "/ask@LoaBot lam so do", models.MessageEntity{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: 11}))
 	text := "Bà ơi 👵 @LoaBot làm căn cước cho cháu"
-	offset := len(utf16Units("Bà ơi 👵 "))
+	offset := utf16Len("Bà ơi 👵 ")
 	h.fake.Push(telegramtest.GroupText(group, user, text, models.MessageEntity{Type: models.MessageEntityTypeMention, Offset: offset, Length: 7}))
 	calls := h.expect(t, 2)
 	time.Sleep(50 * time.Millisecond) // nothing more may arrive
@@ -206,18 +206,6 @@ func TestGroups(t *testing.T) {
 	if strings.Contains(calls[0].Params["text"], "Lệ phí") {
 		t.Error("group card should be short")
 	}
-}
-
-func utf16Units(s string) []uint16 {
-	var out []uint16
-	for _, r := range s {
-		if r >= 0x10000 {
-			out = append(out, 0, 0)
-		} else {
-			out = append(out, 0)
-		}
-	}
-	return out
 }
 
 func TestRetriesAfter429(t *testing.T) {
