@@ -93,13 +93,11 @@ func (c *Core) Turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 
 func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) {
 	text := strings.TrimSpace(strings.ToValidUTF8(in.Text, ""))
+	intents := c.kb.Content().Intents
 	// Emergencies come before every other judgement, even on text too long
 	// or too strange to answer.
-	intent, hasIntent := c.kb.Content().Intents.Match(firstRunes(text, MaxInputRunes))
-	var replies []Reply
-	if hasIntent && intent == knowledge.Emergency {
-		replies = append(replies, message("emergency"))
-	}
+	replies := emergencyReplies(intents.Emergencies(firstRunes(text, MaxInputRunes)))
+	emergency := len(replies) > 0
 	switch {
 	case in.Kind == InputVoice:
 		return append(replies, message("unsupported.voice")), nil
@@ -120,38 +118,69 @@ func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 	if r, ok := c.choice(s, text); ok {
 		return append(replies, r...), nil
 	}
-	answer, err := c.answer(ctx, s, text)
+	// Greetings and thanks around a question are taken out, and the question
+	// is answered; alone, they get their short answer.
+	intent, hasIntent := intents.Match(text)
+	question := text
+	if hasIntent {
+		question = intents.Strip(text, knowledge.Greeting, knowledge.Thanks)
+		if len(knowledge.TopicWords(question)) == 0 && !emergency {
+			return append(replies, message(string(intent))), nil
+		}
+	}
+	answer, err := c.answer(ctx, s, question)
 	if err != nil {
 		return nil, err
 	}
 	offer := c.offerLang(s, text)
-	switch last := answer[len(answer)-1].Kind; {
-	case last == KindCard || last == KindSection:
+	switch last := answer[len(answer)-1]; {
+	case last.Kind == KindCard || last.Kind == KindSection:
 		return append(append(replies, answer...), offer...), nil
-	case hasIntent && intent == knowledge.Emergency:
+	case emergency:
 		return replies, nil // the numbers, and nothing that distracts from them
-	case hasIntent:
+	case hasIntent && (intent == knowledge.WhoAmI || intent == knowledge.Insult):
 		return append(append(replies, message(string(intent))), offer...), nil
 	}
 	return append(append(replies, answer...), offer...), nil
 }
 
+// emergencyReplies gives the lines of each emergency found, most specific
+// first, then the emergency numbers, which every emergency gets.
+func emergencyReplies(found []knowledge.Intent) []Reply {
+	var out []Reply
+	for _, e := range found {
+		if e != knowledge.Emergency {
+			out = append(out, Reply{Kind: KindEmergency, Message: "emergency." + string(e)})
+		}
+	}
+	if len(found) > 0 {
+		out = append(out, Reply{Kind: KindEmergency, Message: "emergency"})
+	}
+	return out
+}
+
 // answer searches the knowledge base: a card when sure, a section of the
-// last card for a follow-up, choices when unsure, or "don't know".
+// last card for a follow-up, choices when unsure, or "don't know". A case
+// the content lists as a gap is said to be not covered.
 func (c *Core) answer(ctx context.Context, s *Session, text string) ([]Reply, error) {
 	res, err := c.kb.Search(ctx, text, s.Lang)
 	if err != nil {
 		return nil, fmt.Errorf("answer question: %w", err)
 	}
-	if part, ok := c.followUp(text); ok && c.hasContext(s) {
-		if top := res.Top(); !res.Confident || top.ID == s.Last {
-			return c.section(s, s.Last, part), nil
+	if part, ok := c.followUp(s, text, res); ok {
+		return c.section(s, s.Last, part), nil
+	}
+	var replies []Reply
+	if gap, ok := c.kb.Content().Gap(text); ok {
+		replies = append(replies, Reply{Kind: KindNotice, Message: "gap", Data: map[string]any{"Case": gap.TitleIn(s.Lang)}})
+		if !res.Confident {
+			return append(replies, message("gap.ask")), nil
 		}
 	}
 	switch {
 	case res.Confident:
-		return c.Card(s, res.Hits[0].ID), nil
-	case len(res.Hits) > 0 && res.Coverage > 0:
+		return append(replies, c.Card(s, res.Hits[0].ID)...), nil
+	case res.Related:
 		return c.choices(s, res.Hits), nil
 	}
 	return []Reply{message("none")}, nil
@@ -225,8 +254,8 @@ func (c *Core) Section(s *Session, id string, part Part) []Reply {
 }
 
 func (c *Core) choices(s *Session, hits []knowledge.Hit) []Reply {
-	if len(hits) > maxChoices {
-		hits = hits[:maxChoices]
+	if len(hits) > knowledge.MaxChoices {
+		hits = hits[:knowledge.MaxChoices]
 	}
 	s.Choices = s.Choices[:0]
 	for _, h := range hits {
@@ -234,9 +263,6 @@ func (c *Core) choices(s *Session, hits []knowledge.Hit) []Reply {
 	}
 	return []Reply{{Kind: KindChoices, Choices: hits, Lang: s.Lang}}
 }
-
-// maxChoices is how many procedures Loa offers when unsure.
-const maxChoices = 3
 
 // choice opens a numbered choice when the user types its number.
 func (c *Core) choice(s *Session, text string) ([]Reply, bool) {
@@ -248,8 +274,15 @@ func (c *Core) choice(s *Session, text string) ([]Reply, bool) {
 		// A bare number is never a question worth searching.
 		return []Reply{message("choice.unknown")}, true
 	}
+	if id, ok := strings.CutPrefix(s.Choices[n-1], categoryChoice); ok {
+		return c.Category(s, id), true
+	}
 	return c.Card(s, s.Choices[n-1]), true
 }
+
+// categoryChoice marks a numbered choice that opens a category (after the
+// menu) rather than a procedure.
+const categoryChoice = "category:"
 
 func (c *Core) hasContext(s *Session) bool {
 	return s.Last != "" && c.now().Sub(s.LastAt) <= c.contextTTL
@@ -293,9 +326,15 @@ func notices(p *knowledge.Procedure, lang knowledge.Lang) []Reply {
 	return nil
 }
 
-// Menu lists the categories, for users who browse instead of typing.
+// Menu lists the categories, for users who browse instead of typing;
+// typing a category's number opens it.
 func (c *Core) Menu(s *Session) []Reply {
-	return []Reply{{Kind: KindMenu, Lang: s.Lang, Categories: c.kb.Content().Categories}}
+	cats := c.kb.Content().Categories
+	s.Choices = s.Choices[:0]
+	for _, cat := range cats {
+		s.Choices = append(s.Choices, categoryChoice+cat.ID)
+	}
+	return []Reply{{Kind: KindMenu, Lang: s.Lang, Categories: cats}}
 }
 
 // Category lists the procedures of one category.

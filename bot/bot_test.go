@@ -135,12 +135,13 @@ func TestFollowUpPhrases(t *testing.T) {
 		"các bước":         PartSteps,
 		"lưu ý gì":         PartNotes,
 	}
+	s := &Session{Last: "birth-registration", LastAt: time.Now()}
 	for in, want := range tests {
-		if got, ok := c.followUp(in); !ok || got != want {
+		if got, ok := c.followUp(s, in, knowledge.Result{}); !ok || got != want {
 			t.Errorf("followUp(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
-	if _, ok := c.followUp("lam giay khai sinh cho con"); ok {
+	if _, ok := c.followUp(s, "lam giay khai sinh cho con", knowledge.Result{}); ok {
 		t.Error("a new question taken as a follow-up")
 	}
 }

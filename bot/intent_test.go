@@ -24,7 +24,7 @@ func TestEmergencyFirst(t *testing.T) {
 		for _, lang := range knowledge.Langs() {
 			s := &Session{Lang: lang}
 			kinds, text := turn(t, c, r, s, msg)
-			if len(kinds) == 0 || kinds[0] != KindText || !strings.Contains(text, "113") || !strings.Contains(text, "114") || !strings.Contains(text, "115") {
+			if len(kinds) == 0 || kinds[0] != KindEmergency || !strings.Contains(text, "113") || !strings.Contains(text, "114") || !strings.Contains(text, "115") {
 				t.Errorf("%s %q: emergency numbers not first:\n%s", lang, msg, text)
 			}
 		}
@@ -130,7 +130,7 @@ func TestEmergencyEveryLanguage(t *testing.T) {
 		}
 		for _, msg := range cases.Examples {
 			kinds, text := turn(t, c, r, &Session{Lang: lang}, msg)
-			if kinds[0] != KindText || !strings.Contains(text, "113") || !strings.Contains(text, "115") {
+			if kinds[0] != KindEmergency || !strings.Contains(text, "113") || !strings.Contains(text, "115") {
 				t.Errorf("%s %q: no emergency numbers first:\n%.200s", lang, msg, text)
 			}
 		}
@@ -169,7 +169,7 @@ func TestEmergencyInLongMessage(t *testing.T) {
 	c, _, r := newCore(t)
 	msg := "cứu với nhà tôi bị cháy " + strings.Repeat("xin giúp ", 200)
 	kinds, text := turn(t, c, r, &Session{}, msg)
-	if kinds[0] != KindText || !strings.Contains(text, "113") || !strings.Contains(text, "dài quá") {
+	if kinds[0] != KindEmergency || !strings.Contains(text, "113") || !strings.Contains(text, "dài quá") {
 		t.Errorf("long emergency: %v\n%s", kinds, text)
 	}
 }

@@ -1,6 +1,10 @@
 package bot
 
-import "loa/knowledge"
+import (
+	"slices"
+
+	"loa/knowledge"
+)
 
 // Kind says what a reply is, so each channel can render it its own way.
 type Kind int
@@ -14,6 +18,9 @@ const (
 	KindChoices             // procedures to choose from
 	KindMenu                // categories, or the procedures of one category
 	KindOffer               // an offer to answer in Offer, the language the user seems to write
+	// KindEmergency is an emergency message (Message): always first, and
+	// consecutive ones belong together in one message.
+	KindEmergency
 )
 
 // Part is a piece of a procedure a user can ask for on its own.
@@ -46,3 +53,32 @@ type Reply struct {
 }
 
 func message(id string) Reply { return Reply{Kind: KindText, Message: id} }
+
+// Outcome names what the core did with a question, for metrics and the question log: judged by
+// the last reply that answers (not a notice or an offer to switch language).
+func Outcome(replies []Reply) string {
+	var last Reply
+	found := false
+	for i := len(replies) - 1; i >= 0 && !found; i-- {
+		if k := replies[i].Kind; k != KindNotice && k != KindOffer {
+			last, found = replies[i], true
+		}
+	}
+	if !found {
+		return "other"
+	}
+	if replies[0].Kind == KindEmergency {
+		return "emergency"
+	}
+	switch {
+	case last.Kind == KindCard || last.Kind == KindSection:
+		return "direct"
+	case last.Kind == KindChoices:
+		return "choices"
+	case last.Kind == KindText && (last.Message == "none" || last.Message == "gap.ask"):
+		return "none"
+	case last.Kind == KindText && slices.Contains(knowledge.IntentNames(), knowledge.Intent(last.Message)):
+		return last.Message // greeting, thanks, whoami, insult
+	}
+	return "other"
+}

@@ -68,15 +68,22 @@ func ParseEval(r io.Reader) ([]EvalCase, error) {
 
 // EvalReport is the outcome of running an evaluation file.
 type EvalReport struct {
-	N                int        `json:"n"`
-	InScope          int        `json:"in_scope"`
-	RecallAt1        float64    `json:"recall_at_1"`
-	RecallAt3        float64    `json:"recall_at_3"`
-	MRR              float64    `json:"mrr"`
-	ConfidentCorrect float64    `json:"confident_correct"`
-	ConfidentWrong   float64    `json:"confident_wrong"`
-	OOSRejected      float64    `json:"oos_rejected"`
-	Misses           []EvalMiss `json:"misses,omitempty"`
+	N                int     `json:"n"`
+	InScope          int     `json:"in_scope"`
+	RecallAt1        float64 `json:"recall_at_1"`
+	RecallAt3        float64 `json:"recall_at_3"`
+	MRR              float64 `json:"mrr"`
+	ConfidentCorrect float64 `json:"confident_correct"`
+	ConfidentWrong   float64 `json:"confident_wrong"`
+	// OOSRejected is the share of out-of-scope questions Loa said it does
+	// not cover: no card and no choices.
+	OOSRejected float64 `json:"oos_rejected"`
+	// OOSNotConfident is the share of out-of-scope questions given no
+	// confident card (choices count here, not in OOSRejected).
+	OOSNotConfident float64 `json:"oos_not_confident"`
+	// InScopeNone is the share of in-scope questions answered "don't know".
+	InScopeNone float64    `json:"in_scope_none"`
+	Misses      []EvalMiss `json:"misses,omitempty"`
 }
 
 // EvalMiss is a question the engine got wrong, for tuning.
@@ -99,7 +106,7 @@ func Evaluate(ctx context.Context, s Searcher, cases []EvalCase) (EvalReport, er
 	if err != nil {
 		return EvalReport{}, err
 	}
-	return score(cases, results, func(r Result) bool { return r.Confident }), nil
+	return score(cases, results, func(r Result) (bool, bool) { return r.Confident, r.Related }), nil
 }
 
 // answerAll searches every case's question.
@@ -119,15 +126,15 @@ func answerAll(ctx context.Context, s Searcher, cases []EvalCase) ([]Result, err
 	return results, nil
 }
 
-// score measures results against the cases, judging confidence with
-// confident.
-func score(cases []EvalCase, results []Result, confident func(Result) bool) EvalReport {
+// score measures results against the cases, judging with judge whether
+// each is confident, and else related enough to offer choices.
+func score(cases []EvalCase, results []Result, judge func(Result) (confident, related bool)) EvalReport {
 	var r EvalReport
-	var at1, at3, confRight, confWrong, oosRejected int
+	var at1, at3, confRight, confWrong, oosNotConfident, oosRejected, none int
 	var rr float64
 	for i, c := range cases {
 		res := results[i]
-		sure := confident(res)
+		sure, related := judge(res)
 		r.N++
 		var got []string
 		for _, h := range res.Hits {
@@ -135,14 +142,22 @@ func score(cases []EvalCase, results []Result, confident func(Result) bool) Eval
 		}
 		miss := EvalMiss{c.Line, c.Question, c.Expected, got, sure}
 		if !c.InScope() {
-			if !sure {
-				oosRejected++
-			} else {
+			switch {
+			case sure:
 				r.Misses = append(r.Misses, miss)
+			case related:
+				oosNotConfident++
+				r.Misses = append(r.Misses, miss)
+			default:
+				oosNotConfident++
+				oosRejected++
 			}
 			continue
 		}
 		r.InScope++
+		if !sure && !related {
+			none++
+		}
 		rank := 0
 		for i, id := range got {
 			if contains(c.Expected, id) {
@@ -174,9 +189,11 @@ func score(cases []EvalCase, results []Result, confident func(Result) bool) Eval
 		n := float64(r.InScope)
 		r.RecallAt1, r.RecallAt3, r.MRR = float64(at1)/n, float64(at3)/n, rr/n
 		r.ConfidentCorrect, r.ConfidentWrong = float64(confRight)/n, float64(confWrong)/n
+		r.InScopeNone = float64(none) / n
 	}
 	if oos := r.N - r.InScope; oos > 0 {
 		r.OOSRejected = float64(oosRejected) / float64(oos)
+		r.OOSNotConfident = float64(oosNotConfident) / float64(oos)
 	}
 	return r
 }
@@ -184,8 +201,12 @@ func score(cases []EvalCase, results []Result, confident func(Result) bool) Eval
 // CalibrationGoal bounds the mistakes calibration may trade for answering
 // more questions directly.
 type CalibrationGoal struct {
-	MaxConfidentWrong float64 // share of in-scope questions answered confidently and wrongly
-	MinOOSRejected    float64 // share of out-of-scope questions not answered confidently
+	MaxConfidentWrong  float64 // share of in-scope questions answered confidently and wrongly
+	MinOOSNotConfident float64 // share of out-of-scope questions not answered confidently
+	// MaxChoicesLost is the share of in-scope questions whose right answer
+	// was among the choices that may be told "don't know" instead, so that
+	// out-of-scope questions get an honest answer rather than choices.
+	MaxChoicesLost float64
 }
 
 // Calibrate searches thresholds that answer the most in-scope questions
@@ -214,8 +235,8 @@ func Calibrate(ctx context.Context, s Searcher, cases []EvalCase, goal Calibrati
 			for cov := 0.0; cov <= 1.0001; cov += 0.05 {
 				for _, pair := range []bool{false, true} {
 					c := Confidence{MinScore: minScore, MinMargin: margin, MinCoverage: cov, NeedPair: pair}
-					r := score(cases, results, c.judge)
-					if r.ConfidentWrong > goal.MaxConfidentWrong || r.OOSRejected < goal.MinOOSRejected {
+					r := score(cases, results, func(r Result) (bool, bool) { return c.judge(r), c.related(r) })
+					if r.ConfidentWrong > goal.MaxConfidentWrong || r.OOSNotConfident < goal.MinOOSNotConfident {
 						continue
 					}
 					if !found || r.ConfidentCorrect > bestReport.ConfidentCorrect {
@@ -226,11 +247,55 @@ func Calibrate(ctx context.Context, s Searcher, cases []EvalCase, goal Calibrati
 		}
 	}
 	if !found {
-		return Confidence{}, EvalReport{}, fmt.Errorf("no thresholds meet confident_wrong <= %.3f and oos_rejected >= %.3f", goal.MaxConfidentWrong, goal.MinOOSRejected)
+		return Confidence{}, EvalReport{}, fmt.Errorf("no thresholds meet confident_wrong <= %.3f and oos_not_confident >= %.3f", goal.MaxConfidentWrong, goal.MinOOSNotConfident)
 	}
+	best.MinChoiceScore = calibrateChoices(cases, results, best, goal.MaxChoicesLost)
+	bestReport = score(cases, results, func(r Result) (bool, bool) { return best.judge(r), best.related(r) })
 	bestReport.Misses = nil
 	return best, bestReport, nil
 }
+
+// calibrateChoices returns the highest score, among those of unsure
+// results, below which choices may be withheld while losing at most
+// maxLost of the in-scope questions whose right answer they held.
+func calibrateChoices(cases []EvalCase, results []Result, c Confidence, maxLost float64) float64 {
+	var inScope int
+	var rightScores []float64 // top scores of unsure results that held the right answer
+	var candidates []float64
+	for i, cs := range cases {
+		res := results[i]
+		if cs.InScope() {
+			inScope++
+		}
+		if c.judge(res) || len(res.Hits) == 0 {
+			continue
+		}
+		top := res.Hits[0].Score
+		candidates = append(candidates, top)
+		for _, h := range res.Hits[:min(len(res.Hits), MaxChoices)] {
+			if contains(cs.Expected, h.ID) {
+				rightScores = append(rightScores, top)
+				break
+			}
+		}
+	}
+	best := 0.0
+	for _, t := range candidates {
+		lost := 0
+		for _, s := range rightScores {
+			if s < t {
+				lost++
+			}
+		}
+		if inScope > 0 && float64(lost)/float64(inScope) <= maxLost && t > best {
+			best = t
+		}
+	}
+	return best
+}
+
+// MaxChoices is how many procedures an unsure answer offers.
+const MaxChoices = 3
 
 func contains(ids []string, id string) bool {
 	for _, x := range ids {
@@ -243,6 +308,6 @@ func contains(ids []string, id string) bool {
 
 // Summary is the one-line verdict printed at the end of an evaluation.
 func (r EvalReport) Summary() string {
-	return fmt.Sprintf("n=%d in_scope=%d recall@1=%.3f recall@3=%.3f mrr=%.3f confident_correct=%.3f confident_wrong=%.3f oos_rejected=%.3f",
-		r.N, r.InScope, r.RecallAt1, r.RecallAt3, r.MRR, r.ConfidentCorrect, r.ConfidentWrong, r.OOSRejected)
+	return fmt.Sprintf("n=%d in_scope=%d recall@1=%.3f recall@3=%.3f mrr=%.3f confident_correct=%.3f confident_wrong=%.3f oos_rejected=%.3f oos_not_confident=%.3f in_scope_none=%.3f",
+		r.N, r.InScope, r.RecallAt1, r.RecallAt3, r.MRR, r.ConfidentCorrect, r.ConfidentWrong, r.OOSRejected, r.OOSNotConfident, r.InScopeNone)
 }

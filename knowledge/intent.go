@@ -11,6 +11,8 @@ type Intent string
 // The intents Loa recognizes. Emergency comes before everything else.
 const (
 	Emergency Intent = "emergency"
+	SelfHarm  Intent = "self_harm" // an emergency: talk of suicide or self-harm
+	Violence  Intent = "violence"  // an emergency: violence at home, against a woman or a child
 	Greeting  Intent = "greeting"
 	Thanks    Intent = "thanks"
 	WhoAmI    Intent = "whoami"
@@ -28,7 +30,16 @@ const (
 )
 
 // IntentNames lists the intents in the order they are tried.
-func IntentNames() []Intent { return []Intent{Emergency, WhoAmI, Insult, Thanks, Greeting} }
+func IntentNames() []Intent {
+	return []Intent{SelfHarm, Violence, Emergency, WhoAmI, Insult, Thanks, Greeting}
+}
+
+// EmergencyNames lists the intents that are emergencies, most specific
+// first: each gets its own lines, and every one gets the emergency numbers.
+func EmergencyNames() []Intent { return []Intent{SelfHarm, Violence, Emergency} }
+
+// IsEmergency reports whether an intent is one of EmergencyNames.
+func (i Intent) IsEmergency() bool { return i == Emergency || i == SelfHarm || i == Violence }
 
 // FollowUpNames lists the follow-up intents in the order they are tried.
 func FollowUpNames() []Intent {
@@ -39,7 +50,25 @@ func FollowUpNames() []Intent {
 // split into words once at load so matching a message is cheap.
 type Intents struct {
 	phrases map[Intent]map[Lang][]string
-	matches map[Intent][]wordSeq
+	matches map[Intent][]phrase
+}
+
+// phrase is a phrase as parts that must occur in order; "…" between parts
+// allows up to maxGap other words there ("nhà … cháy" matches "nhà tôi
+// cháy"), for phrasings whose words people separate.
+type phrase []wordSeq
+
+// maxGap is how many words may stand where a phrase has "…".
+const maxGap = 3
+
+func newPhrase(text string) phrase {
+	var p phrase
+	for _, part := range strings.Split(strings.ReplaceAll(text, "...", "…"), "…") {
+		if w := newWordSeq(part); len(w.exact) > 0 {
+			p = append(p, w)
+		}
+	}
+	return p
 }
 
 // Phrases returns the phrases of an intent in one language.
@@ -68,40 +97,134 @@ func (in Intents) Match(text string) (Intent, bool) { return in.first(text, Inte
 // MatchFollowUp returns the first follow-up intent with a phrase in text.
 func (in Intents) MatchFollowUp(text string) (Intent, bool) { return in.first(text, FollowUpNames()) }
 
-func (in Intents) first(text string, names []Intent) (Intent, bool) {
-	msg := newWordSeq(text)
+// Emergencies returns every emergency intent in text, in EmergencyNames
+// order: "chồng đánh em, em muốn chết" is violence and self-harm.
+func (in Intents) Emergencies(text string) []Intent {
+	msg := newMessage(text)
+	var out []Intent
+	for _, name := range EmergencyNames() {
+		if _, ok := in.find(msg, name); ok {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Strip returns text without the words of the phrases of names it holds,
+// so "làm căn cước thế nào, em cảm ơn" can be answered as "làm căn cước
+// thế nào". Words come back normalized, separated by spaces.
+func (in Intents) Strip(text string, names ...Intent) string {
+	msg := newMessage(text)
+	drop := make([]bool, len(msg.exact))
 	for _, name := range names {
 		for _, p := range in.matches[name] {
-			if msg.contains(p) {
-				return name, true
+			for from := 0; ; {
+				start, end, ok := msg.match(p, from)
+				if !ok {
+					break
+				}
+				for i := start; i < end; i++ {
+					drop[i] = true
+				}
+				from = end
 			}
+		}
+	}
+	var kept []string
+	for i, w := range msg.exact {
+		if !drop[i] {
+			kept = append(kept, w)
+		}
+	}
+	return strings.Join(kept, " ")
+}
+
+func (in Intents) first(text string, names []Intent) (Intent, bool) {
+	msg := newMessage(text)
+	for _, name := range names {
+		if _, ok := in.find(msg, name); ok {
+			return name, true
 		}
 	}
 	return "", false
 }
 
-// contains reports whether phrase occurs in w. A word typed without
-// diacritics matches the phrase folded ("chay nha" is "cháy nhà"); a word
-// typed with them must match exactly ("ngủ" is not "ngu").
-func (w wordSeq) contains(phrase wordSeq) bool {
-	n := len(phrase.exact)
-	if n == 0 {
-		return false
+func (in Intents) find(msg wordSeq, name Intent) (phrase, bool) {
+	for _, p := range in.matches[name] {
+		if _, _, ok := msg.match(p, 0); ok {
+			return p, true
+		}
 	}
-	for i := 0; i+n <= len(w.exact); i++ {
-		match := true
-		for j := 0; j < n && match; j++ {
-			if w.accented[i+j] {
-				match = w.exact[i+j] == phrase.exact[j]
-			} else {
-				match = w.folded[i+j] == phrase.folded[j]
+	return nil, false
+}
+
+// newMessage splits a message into words, expanding chat shorthand typed
+// without diacritics ("ko thở dc" is "không thở được"), as search does.
+func newMessage(text string) wordSeq {
+	w := newWordSeq(text)
+	var out wordSeq
+	for i, word := range w.exact {
+		if long, ok := chatShorthand[word]; ok && !w.accented[i] {
+			for _, part := range strings.Fields(long) {
+				out.exact, out.folded, out.accented = append(out.exact, part), append(out.folded, part), append(out.accented, false)
+			}
+			continue
+		}
+		out.exact, out.folded, out.accented = append(out.exact, word), append(out.folded, w.folded[i]), append(out.accented, w.accented[i])
+	}
+	return out
+}
+
+// match finds phrase p in w at or after word from, and returns the words it
+// spans.
+func (w wordSeq) match(p phrase, from int) (start, end int, ok bool) {
+	if len(p) == 0 {
+		return 0, 0, false
+	}
+	for i := from; i < len(w.exact); i++ {
+		if !w.at(p[0], i) {
+			continue
+		}
+		if end, ok := w.rest(p[1:], i+len(p[0].exact)); ok {
+			return i, end, true
+		}
+	}
+	return 0, 0, false
+}
+
+// rest matches the parts after a gap, each within maxGap words of the last.
+func (w wordSeq) rest(parts phrase, from int) (end int, ok bool) {
+	if len(parts) == 0 {
+		return from, true
+	}
+	for i := from; i <= from+maxGap && i < len(w.exact); i++ {
+		if w.at(parts[0], i) {
+			if end, ok := w.rest(parts[1:], i+len(parts[0].exact)); ok {
+				return end, true
 			}
 		}
-		if match {
-			return true
+	}
+	return 0, false
+}
+
+// at reports whether part occurs in w at word i. A word typed without
+// diacritics matches the phrase folded ("chay nha" is "cháy nhà"); a word
+// typed with them must match exactly ("ngủ" is not "ngu").
+func (w wordSeq) at(part wordSeq, i int) bool {
+	n := len(part.exact)
+	if n == 0 || i+n > len(w.exact) {
+		return false
+	}
+	for j := 0; j < n; j++ {
+		if w.accented[i+j] {
+			if w.exact[i+j] != part.exact[j] {
+				return false
+			}
+		} else if w.folded[i+j] != part.folded[j] {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 func loadIntents(fsys fs.FS, problems *Problems) Intents {
@@ -114,11 +237,11 @@ func loadIntents(fsys fs.FS, problems *Problems) Intents {
 	for _, n := range append(IntentNames(), FollowUpNames()...) {
 		known[n] = true
 	}
-	out := Intents{phrases: map[Intent]map[Lang][]string{}, matches: map[Intent][]wordSeq{}}
+	out := Intents{phrases: map[Intent]map[Lang][]string{}, matches: map[Intent][]phrase{}}
 	for name, byLang := range raw {
 		intent := Intent(name)
 		if !known[intent] {
-			pl.errorf(0, "unknown intent %q (known: emergency, greeting, thanks, whoami, insult, ask_fee, ask_duration, ask_documents, ask_where, ask_steps, ask_notes)", name)
+			pl.errorf(0, "unknown intent %q (known: emergency, self_harm, violence, greeting, thanks, whoami, insult, ask_fee, ask_duration, ask_documents, ask_where, ask_steps, ask_notes)", name)
 			continue
 		}
 		out.phrases[intent] = map[Lang][]string{}
@@ -131,7 +254,7 @@ func loadIntents(fsys fs.FS, problems *Problems) Intents {
 			for _, p := range phrases {
 				if p = strings.TrimSpace(p); p != "" {
 					out.phrases[intent][lang] = append(out.phrases[intent][lang], p)
-					out.matches[intent] = append(out.matches[intent], newWordSeq(p))
+					out.matches[intent] = append(out.matches[intent], newPhrase(p))
 				}
 			}
 		}
@@ -140,4 +263,14 @@ func loadIntents(fsys fs.FS, problems *Problems) Intents {
 		pl.errorf(0, "no Vietnamese emergency phrases: emergencies must always be recognized")
 	}
 	return out
+}
+
+// contains reports whether part occurs anywhere in w.
+func (w wordSeq) contains(part wordSeq) bool {
+	for i := range w.exact {
+		if w.at(part, i) {
+			return true
+		}
+	}
+	return false
 }

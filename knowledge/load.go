@@ -23,6 +23,7 @@ type Content struct {
 	Glossary   []Term
 	Synonyms   [][]string // groups of phrases citizens use for the same thing
 	Intents    Intents    // messages that are not procedure questions
+	Gaps       []Gap      // cases next to a procedure that its card does not cover
 }
 
 // Procedure returns the procedure with the given id, or nil.
@@ -51,6 +52,7 @@ const (
 	glossaryFile   = "glossary.yaml"
 	synonymsFile   = "synonyms.yaml"
 	intentsFile    = "intents.yaml"
+	gapsFile       = "gaps.yaml"
 )
 
 var (
@@ -68,7 +70,9 @@ func Load(fsys fs.FS) (*Content, Problems) {
 	c.Glossary = loadGlossary(fsys, &problems)
 	c.Synonyms = loadSynonyms(fsys, &problems)
 	c.Intents = loadIntents(fsys, &problems)
+	c.Gaps = loadGaps(fsys, &problems)
 	c.Procedures = loadProcedures(fsys, c, &problems)
+	checkGapsNear(c, &problems)
 	problems.sort()
 	return c, problems
 }
@@ -191,6 +195,7 @@ func loadProcedure(fsys fs.FS, dir, id string, c *Content, problems *Problems) *
 			checkGlossary(t, source, c.Glossary, pl)
 		}
 	}
+	p.words = procedureWords(p)
 	return p
 }
 

@@ -40,6 +40,36 @@ type Procedure struct {
 	Sources    []string // URLs; the text cites them as [1], [2]…
 	Digest     string   // digest of vi.md, which translations record as source_digest
 	Texts      map[Lang]*Text
+
+	words map[string]bool // folded words of every text, for Mentions
+}
+
+// Mentions reports whether every word (folded, as TopicWords gives them)
+// occurs in one of the procedure's texts, in any language.
+func (p *Procedure) Mentions(words []string) bool {
+	for _, w := range words {
+		if !p.words[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// procedureWords collects the folded words of all of p's texts.
+func procedureWords(p *Procedure) map[string]bool {
+	words := map[string]bool{}
+	for _, t := range p.Texts {
+		parts := append([]string{t.Title, t.Summary, t.Where, t.Fee, t.Duration, t.Deadline}, t.Keywords...)
+		for _, s := range t.Sections {
+			parts = append(parts, s.Plain)
+		}
+		for _, part := range parts {
+			for _, w := range tokenize(Normalize(part)) {
+				words[Fold(w)] = true
+			}
+		}
+	}
+	return words
 }
 
 // Text returns the procedure's text in lang, or nil when there is none.

@@ -312,3 +312,22 @@ func withinOneEdit(a, b string) bool {
 	}
 	return true
 }
+
+// TopicWords returns the words of text that say what it is about: folded,
+// chat shorthand expanded, question and function words left out. Empty
+// means the text names no topic ("ở đâu vậy?", "cảm ơn nhé").
+func TopicWords(text string) []string {
+	var out []string
+	for _, w := range tokenize(Normalize(text)) {
+		f := Fold(w)
+		if long, ok := chatShorthand[f]; ok && f == w {
+			f = long
+		}
+		for _, part := range strings.Fields(f) {
+			if !questionWords[part] {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}

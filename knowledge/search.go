@@ -33,6 +33,10 @@ type Result struct {
 	// Paired is true when the best hit shares a pair of neighbouring words
 	// with the question.
 	Paired bool `json:"paired"`
+	// Related is true when, short of confidence, the hits are close enough
+	// to offer as choices; when neither, Loa says it does not cover the
+	// question rather than offer unrelated procedures.
+	Related bool `json:"related"`
 }
 
 // Top returns the best hit, or nil when nothing matched.
@@ -85,6 +89,7 @@ func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Resu
 		res.Paired = pq.paired(v)
 	}
 	res.Confident = s.confidence.judge(res)
+	res.Related = s.confidence.related(res)
 	return res, nil
 }
 
@@ -229,12 +234,20 @@ type Confidence struct {
 	MinMargin   float64 // and beat the second by this share of its own score
 	MinCoverage float64 // and contain this share of the question's topic words
 	NeedPair    bool    // and share a pair of neighbouring words with the question
+	// MinChoiceScore is the best hit's score below which an unsure search
+	// offers no choices but says it does not know.
+	MinChoiceScore float64
 }
 
 // DefaultConfidence returns the thresholds calibrated on
 // knowledge/testdata/eval-vi.jsonl.
 func DefaultConfidence() Confidence {
-	return Confidence{MinScore: 0.191, MinMargin: 0.35, MinCoverage: 0.65, NeedPair: true}
+	return Confidence{MinScore: 0.191, MinMargin: 0.35, MinCoverage: 0.65, NeedPair: true, MinChoiceScore: 0.052}
+}
+
+// related reports whether an unsure result's hits are worth offering.
+func (c Confidence) related(r Result) bool {
+	return len(r.Hits) > 0 && r.Coverage > 0 && r.Hits[0].Score >= c.MinChoiceScore
 }
 
 func (c Confidence) judge(r Result) bool {

@@ -54,7 +54,7 @@ func (r renderer) render(rep bot.Reply) message {
 		}
 	}
 	m := message{HTML: esc(r.t(rep.Lang, rep.Message, rep.Data))}
-	if rep.Message == "none" || rep.Message == "help" || rep.Message == "greeting" {
+	if rep.Message == "none" || rep.Message == "gap.ask" || rep.Message == "help" || rep.Message == "greeting" {
 		// Someone who cannot find the words can still browse.
 		m.Keyboard = [][]models.InlineKeyboardButton{{{Text: r.t(rep.Lang, "button.menu", nil), CallbackData: "m"}}}
 	}

@@ -276,7 +276,7 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) error {
 		if err != nil {
 			return err
 		}
-		a.metrics.Answers.WithLabelValues(outcome(replies)).Inc()
+		a.metrics.Answers.WithLabelValues(bot.Outcome(replies)).Inc()
 		if err := a.logQuestion(ctx, c, in, replies); err != nil {
 			a.log.Warn("telegram: question log", "err", err) // the answer matters more than the log
 		}
@@ -361,7 +361,8 @@ func (c *conversation) reply(ctx context.Context, replies []bot.Reply) error {
 	for i, rep := range replies {
 		m := r.render(rep)
 		last := i == len(replies)-1
-		if rep.Kind == bot.KindNotice && !last {
+		// A notice belongs to what follows it; emergency lines, to each other.
+		if !last && (rep.Kind == bot.KindNotice || rep.Kind == bot.KindEmergency && replies[i+1].Kind == bot.KindEmergency) {
 			prefix = append(prefix, m.HTML)
 			continue
 		}
@@ -434,35 +435,11 @@ func (a *Adapter) logQuestion(ctx context.Context, c *conversation, in bot.Input
 	if in.Kind != bot.InputText || strings.TrimSpace(in.Text) == "" {
 		return nil
 	}
-	q := bot.LoggedQuestion{At: time.Now(), Lang: string(c.lang()), Text: privacy.Redact(in.Text), Outcome: outcome(replies)}
+	q := bot.LoggedQuestion{At: time.Now(), Lang: string(c.lang()), Text: privacy.Redact(in.Text), Outcome: bot.Outcome(replies)}
 	if q.Outcome == "direct" {
 		q.Procedure = c.session.Last
 	}
 	return a.store.LogQuestion(ctx, q)
-}
-
-// outcome names what the core did with a question, for metrics: judged by
-// the last reply that answers (not a notice or an offer to switch language).
-func outcome(replies []bot.Reply) string {
-	var last bot.Reply
-	found := false
-	for i := len(replies) - 1; i >= 0 && !found; i-- {
-		if k := replies[i].Kind; k != bot.KindNotice && k != bot.KindOffer {
-			last, found = replies[i], true
-		}
-	}
-	if !found {
-		return "other"
-	}
-	switch {
-	case last.Kind == bot.KindCard || last.Kind == bot.KindSection:
-		return "direct"
-	case last.Kind == bot.KindChoices:
-		return "choices"
-	case last.Kind == bot.KindText && last.Message == "none":
-		return "none"
-	}
-	return "other"
 }
 
 // callback handles a button press. Data is short: kind, then ids.

@@ -541,7 +541,7 @@ func TestOddUpdatesDoNotCrash(t *testing.T) {
 
 func TestOutcomeIgnoresOffer(t *testing.T) {
 	reps := []bot.Reply{{Kind: bot.KindNotice}, {Kind: bot.KindCard}, {Kind: bot.KindOffer}}
-	if got := outcome(reps); got != "direct" {
+	if got := bot.Outcome(reps); got != "direct" {
 		t.Errorf("outcome = %q, want direct", got)
 	}
 }
