@@ -122,9 +122,12 @@ func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 	// is answered; alone, they get their short answer.
 	intent, hasIntent := intents.Match(text)
 	question := text
-	if hasIntent {
+	switch {
+	case emergency:
+		return c.emergencyAnswer(ctx, s, text, replies)
+	case hasIntent:
 		question = intents.Strip(text, knowledge.Greeting, knowledge.Thanks)
-		if len(knowledge.TopicWords(question)) == 0 && !emergency {
+		if len(knowledge.TopicWords(question)) == 0 {
 			return append(replies, message(string(intent))), nil
 		}
 	}
@@ -136,12 +139,36 @@ func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 	switch last := answer[len(answer)-1]; {
 	case last.Kind == KindCard || last.Kind == KindSection:
 		return append(append(replies, answer...), offer...), nil
-	case emergency:
-		return replies, nil // the numbers, and nothing that distracts from them
 	case hasIntent && (intent == knowledge.WhoAmI || intent == knowledge.Insult):
 		return append(append(replies, message(string(intent))), offer...), nil
 	}
 	return append(append(replies, answer...), offer...), nil
+}
+
+// emergencyAnswer follows the emergency lines with nothing that distracts
+// from them, unless the message also asks about papers ("nhà bị cháy, làm
+// lại giấy khai sinh thế nào", "con anh bị tai nạn, bảo chuyển tiền gấp"):
+// then with the card or choices for it, searched as written and, failing
+// that, without the alarm's words.
+func (c *Core) emergencyAnswer(ctx context.Context, s *Session, text string, numbers []Reply) ([]Reply, error) {
+	intents := c.kb.Content().Intents
+	if !intents.Has(text, knowledge.Request) {
+		return numbers, nil
+	}
+	answer, err := c.answer(ctx, s, text)
+	if err != nil {
+		return nil, err
+	}
+	if k := answer[len(answer)-1].Kind; k != KindCard && k != KindSection {
+		calm := intents.Strip(text, append(knowledge.EmergencyNames(), knowledge.Greeting, knowledge.Thanks)...)
+		if answer, err = c.answer(ctx, s, calm); err != nil {
+			return nil, err
+		}
+	}
+	if answer[len(answer)-1].Kind == KindText { // "don't know" adds nothing to the numbers
+		return numbers, nil
+	}
+	return append(numbers, answer...), nil
 }
 
 // emergencyReplies gives the lines of each emergency found, most specific
@@ -167,7 +194,9 @@ func (c *Core) answer(ctx context.Context, s *Session, text string) ([]Reply, er
 	if err != nil {
 		return nil, fmt.Errorf("answer question: %w", err)
 	}
-	if part, ok := c.followUp(s, text, res); ok {
+	if part, ok, err := c.followUp(ctx, s, text, res); err != nil {
+		return nil, err
+	} else if ok {
 		return c.section(s, s.Last, part), nil
 	}
 	var replies []Reply

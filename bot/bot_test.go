@@ -137,11 +137,11 @@ func TestFollowUpPhrases(t *testing.T) {
 	}
 	s := &Session{Last: "birth-registration", LastAt: time.Now()}
 	for in, want := range tests {
-		if got, ok := c.followUp(s, in, knowledge.Result{}); !ok || got != want {
+		if got, ok, err := c.followUp(t.Context(), s, in, knowledge.Result{}); !ok || got != want || err != nil {
 			t.Errorf("followUp(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
-	if _, ok := c.followUp(s, "lam giay khai sinh cho con", knowledge.Result{}); ok {
+	if _, ok, _ := c.followUp(t.Context(), s, "lam can cuoc cho con", knowledge.Result{}); ok {
 		t.Error("a new question taken as a follow-up")
 	}
 }

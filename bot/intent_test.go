@@ -173,3 +173,35 @@ func TestEmergencyInLongMessage(t *testing.T) {
 		t.Errorf("long emergency: %v\n%s", kinds, text)
 	}
 }
+
+// TestMixedMessages runs 100 mixed messages as one conversation and logs
+// what Loa did with them (go test -v -run TestMixedMessages ./bot): the
+// outcome counts of the safety issue's closing note.
+func TestMixedMessages(t *testing.T) {
+	data, err := os.ReadFile("testdata/mixed.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, r := newCore(t)
+	s := &Session{}
+	counts := map[string]int{}
+	n := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		n++
+		replies, err := c.Turn(t.Context(), s, Input{Text: line})
+		if err != nil || len(replies) == 0 {
+			t.Fatalf("%q: %v, %d replies", line, err, len(replies))
+		}
+		outcome := Outcome(replies)
+		counts[outcome]++
+		first := strings.SplitN(r.Render(replies[len(replies)-1]), "\n", 2)[0]
+		t.Logf("%-10s %-60q → %.70s", outcome, line, first)
+	}
+	t.Logf("%d messages: %v", n, counts)
+	if n != 100 {
+		t.Errorf("%d messages in testdata/mixed.txt, want 100", n)
+	}
+}

@@ -19,6 +19,12 @@ const (
 	Insult    Intent = "insult"
 )
 
+// Request marks a message that asks about papers or a procedure. An
+// emergency message gets a card after the numbers only when it also holds a
+// request ("nhà bị cháy, làm lại giấy khai sinh thế nào"), never for "em bé
+// không thở".
+const Request Intent = "request"
+
 // Follow-up intents: a short question about the procedure just shown.
 const (
 	AskFee       Intent = "ask_fee"
@@ -96,6 +102,12 @@ func (in Intents) Match(text string) (Intent, bool) { return in.first(text, Inte
 
 // MatchFollowUp returns the first follow-up intent with a phrase in text.
 func (in Intents) MatchFollowUp(text string) (Intent, bool) { return in.first(text, FollowUpNames()) }
+
+// Has reports whether text holds a phrase of intent.
+func (in Intents) Has(text string, intent Intent) bool {
+	_, ok := in.find(newMessage(text), intent)
+	return ok
+}
 
 // Emergencies returns every emergency intent in text, in EmergencyNames
 // order: "chồng đánh em, em muốn chết" is violence and self-harm.
@@ -234,14 +246,14 @@ func loadIntents(fsys fs.FS, problems *Problems) Intents {
 	}
 	pl := problemList{all: problems, file: intentsFile}
 	known := map[Intent]bool{}
-	for _, n := range append(IntentNames(), FollowUpNames()...) {
+	for _, n := range append(append(IntentNames(), FollowUpNames()...), Request) {
 		known[n] = true
 	}
 	out := Intents{phrases: map[Intent]map[Lang][]string{}, matches: map[Intent][]phrase{}}
 	for name, byLang := range raw {
 		intent := Intent(name)
 		if !known[intent] {
-			pl.errorf(0, "unknown intent %q (known: emergency, self_harm, violence, greeting, thanks, whoami, insult, ask_fee, ask_duration, ask_documents, ask_where, ask_steps, ask_notes)", name)
+			pl.errorf(0, "unknown intent %q (known: emergency, self_harm, violence, greeting, thanks, whoami, insult, request, ask_fee, ask_duration, ask_documents, ask_where, ask_steps, ask_notes)", name)
 			continue
 		}
 		out.phrases[intent] = map[Lang][]string{}

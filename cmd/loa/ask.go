@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"loa/bot"
+	"loa/privacy"
 )
 
 // askOutput is the JSON form of `loa ask --json`.
@@ -15,6 +16,7 @@ type askOutput struct {
 	Question  string      `json:"question"`
 	Lang      string      `json:"lang"`
 	Confident bool        `json:"confident"`
+	Related   bool        `json:"related"` // not confident, but close enough to offer choices
 	Coverage  float64     `json:"coverage"`
 	Results   []askResult `json:"results"`
 	Answer    string      `json:"answer"`
@@ -62,11 +64,14 @@ func runAsk(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintln(stdout, strings.Join(answer, "\n"))
 		return nil
 	}
-	res, err := a.kb.Search(ctx, question, lang) // the ranking behind the answer, for tools
+	// The ranking behind the answer, for tools; a personal number is never
+	// echoed, nor searched, as the core does not search it.
+	question = privacy.Redact(question)
+	res, err := a.kb.Search(ctx, question, lang)
 	if err != nil {
 		return err
 	}
-	out := askOutput{Question: question, Lang: string(lang), Confident: res.Confident, Coverage: res.Coverage, Results: []askResult{}, Answer: strings.Join(answer, "\n")}
+	out := askOutput{Question: question, Lang: string(lang), Confident: res.Confident, Related: res.Related, Coverage: res.Coverage, Results: []askResult{}, Answer: strings.Join(answer, "\n")}
 	for _, h := range res.Hits {
 		out.Results = append(out.Results, askResult{ID: h.ID, Title: h.Title, Score: h.Score, Lang: string(h.Lang)})
 	}

@@ -191,3 +191,41 @@ func TestContentExport(t *testing.T) {
 		t.Error("export shows source markers in citizen text")
 	}
 }
+
+// A personal number in a question never comes back, not even in --json.
+func TestAskJSONRedacts(t *testing.T) {
+	t.Setenv("LOA_CONTENT_DIR", "")
+	code, out, errOut := runLoa(t, "", "ask", "--json", "so cccd 001203004567 bi sai ten, sdt 0912.345.678")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	for _, secret := range []string{"001203004567", "0912", "345.678"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("output echoes %q:\n%s", secret, out)
+		}
+	}
+}
+
+// After ":menu", typing a category's number opens it, and then a number
+// opens that category's procedure.
+func TestChatMenuNumbers(t *testing.T) {
+	t.Setenv("LOA_CONTENT_DIR", "")
+	c, _ := knowledge.Load(content.FS())
+	first := c.Categories[0]
+	var proc *knowledge.Procedure
+	for _, p := range c.Procedures {
+		if p.Category == first.ID {
+			proc = p
+			break
+		}
+	}
+	code, out, errOut := runLoa(t, ":menu\n1\n1\n", "chat")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	for _, want := range []string{first.TitleIn(knowledge.Vietnamese) + " — ", "== " + proc.Texts[knowledge.Vietnamese].Title} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
