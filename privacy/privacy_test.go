@@ -1,6 +1,10 @@
 package privacy
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -53,4 +57,25 @@ func FuzzRedact(f *testing.F) {
 			t.Fatal("more masks than input")
 		}
 	})
+}
+
+func TestScrubberHandler(t *testing.T) {
+	const token = "123456:ABC-secret_token"
+	var buf bytes.Buffer
+	s := NewScrubber(token, "")
+	log := slog.New(s.Handler(slog.NewJSONHandler(&buf, nil))).With("bot", "/bot"+token+"/getMe")
+	err := fmt.Errorf("getUpdates: %w", errors.New("Cannot POST /bot123456%3AABC-secret_token/getUpdates; body held 0912 345 678"))
+	log.Error("telegram: update failed "+token, "err", err, "body", []byte("call me 0912345678"), slog.Group("g", "url", "https://api/bot"+token))
+	out := buf.String()
+	for _, leak := range []string{"ABC-secret", "0912", "345 678"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("log line holds %q: %s", leak, out)
+		}
+	}
+	if !strings.Contains(out, SecretMask) || !strings.Contains(out, Mask) {
+		t.Errorf("nothing masked: %s", out)
+	}
+	if got := s.Scrub("loa: connect to Telegram: Cannot POST /bot" + token + "/getMe"); strings.Contains(got, "secret") {
+		t.Errorf("Scrub: %s", got)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -38,6 +39,10 @@ type Fault struct {
 	Status     int           // HTTP-style error code in the answer: 429, 500, 502…
 	RetryAfter int           // seconds, with 429
 	Delay      time.Duration // answer late (before the fault, if any)
+	// Body, with Status, is sent as it is instead of a JSON error: what a
+	// proxy or a misrouted server answers ("Cannot POST /bot<token>/getMe").
+	// "{path}" in it is replaced by the request's path, token and all.
+	Body string
 }
 
 // Server is a fake Bot API.
@@ -235,6 +240,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(fault.Delay):
 		case <-r.Context().Done():
+			return
+		}
+		if fault.Status != 0 && fault.Body != "" {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(fault.Status)
+			io.WriteString(w, strings.ReplaceAll(fault.Body, "{path}", r.URL.Path))
 			return
 		}
 		if fault.Status != 0 {

@@ -17,6 +17,7 @@ import (
 	"loa/content"
 	"loa/knowledge"
 	"loa/locales"
+	"loa/privacy"
 )
 
 const usage = `Loa answers citizens' questions about administrative procedures.
@@ -60,6 +61,10 @@ func main() {
 // run executes one command line and returns its exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	err := dispatch(ctx, args, stdin, stdout, stderr)
+	if err != nil {
+		// An error may quote a request URL, which holds the bot token.
+		err = scrubbedError{err, privacy.NewScrubber(os.Getenv("TELEGRAM_BOT_TOKEN")).Scrub(err.Error())}
+	}
 	var ue usageError
 	switch {
 	case err == nil:
@@ -75,6 +80,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fmt.Fprintf(stderr, "loa: %v\n", err)
 	return exitFailure
 }
+
+// scrubbedError keeps an error's chain for errors.Is and As, and prints
+// its scrubbed text.
+type scrubbedError struct {
+	err  error
+	text string
+}
+
+func (e scrubbedError) Error() string { return e.text }
+func (e scrubbedError) Unwrap() error { return e.err }
 
 func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {

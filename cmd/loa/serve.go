@@ -21,6 +21,7 @@ import (
 
 	"loa/bot"
 	"loa/bot/telegram"
+	"loa/privacy"
 	"loa/review"
 	"loa/sqlite"
 )
@@ -38,6 +39,7 @@ type serveConfig struct {
 	sendRate      float64
 	grace         time.Duration
 	reviewers     review.Reviewers
+	logLevel      slog.Level
 }
 
 func serveConfigFromEnv() (serveConfig, error) {
@@ -52,6 +54,7 @@ func serveConfigFromEnv() (serveConfig, error) {
 		retention:     90 * 24 * time.Hour,
 		sendRate:      30,
 		grace:         10 * time.Second,
+		logLevel:      slog.LevelInfo,
 	}
 	if c.token == "" {
 		return c, usageError{"TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather (see README), or try Loa without Telegram: go run ./cmd/loa chat"}
@@ -76,6 +79,11 @@ func serveConfigFromEnv() (serveConfig, error) {
 		return c, usageError{"LOA_REVIEWERS: " + err.Error()}
 	}
 	c.reviewers = reviewers
+	if v := os.Getenv("LOA_LOG_LEVEL"); v != "" {
+		if err := c.logLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, usageError{fmt.Sprintf("LOA_LOG_LEVEL=%q: want debug, info, warn or error", v)}
+		}
+	}
 	if v := os.Getenv("LOA_SEND_RATE"); v != "" {
 		r, err := strconv.ParseFloat(v, 64)
 		if err != nil || r <= 0 {
@@ -106,7 +114,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// Every line is scrubbed of the token and of personal numbers, whoever
+	// wrote it: an error body may quote the request URL or a message.
+	log := slog.New(privacy.NewScrubber(cfg.token).Handler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
 
 	kb, err := openBase(ctx, common.content, stderr)
 	if err != nil {

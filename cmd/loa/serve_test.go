@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -133,4 +134,91 @@ func TestReviewersFromEnv(t *testing.T) {
 	if _, err := serveConfigFromEnv(); err == nil {
 		t.Error("an unknown language accepted")
 	}
+}
+
+// A server or proxy that answers with a page quoting the request path (and
+// so the token), or a phone number, gets neither into the logs or onto the
+// terminal: at start (getMe), while polling and while replying.
+func TestServeNeverPrintsTheToken(t *testing.T) {
+	const body = "<html>Cannot POST {path} — caller 0912 345 678</html>"
+	serve := func(t *testing.T, fake *telegramtest.Server) (cancel func(), done chan int, stderr *syncBuffer) {
+		t.Setenv("LOA_CONTENT_DIR", "")
+		t.Setenv("TELEGRAM_BOT_TOKEN", fake.Token)
+		t.Setenv("LOA_TELEGRAM_API_URL", fake.URL)
+		t.Setenv("LOA_DB", filepath.Join(t.TempDir(), "loa.db"))
+		t.Setenv("LOA_ADMIN_ADDR", freeAddr(t))
+		t.Setenv("LOA_LOG_LEVEL", "debug")
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		done, stderr = make(chan int, 1), &syncBuffer{}
+		go func() { done <- run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, stderr) }()
+		return cancel, done, stderr
+	}
+	leaks := func(t *testing.T, fake *telegramtest.Server, out string) {
+		t.Helper()
+		_, secret, _ := strings.Cut(fake.Token, ":")
+		for _, leak := range []string{secret, "0912", "345 678"} {
+			if strings.Contains(out, leak) {
+				t.Errorf("output holds %q:\n%s", leak, out)
+			}
+		}
+	}
+	t.Run("getMe", func(t *testing.T) {
+		fake := telegramtest.New(t)
+		fake.Fail("getMe", telegramtest.Fault{Status: 404, Body: body})
+		_, done, stderr := serve(t, fake)
+		select {
+		case code := <-done:
+			if code == exitOK {
+				t.Error("serve started against a server that failed getMe")
+			}
+		case <-time.After(stopBound):
+			t.Fatal("serve did not give up")
+		}
+		if !strings.Contains(stderr.String(), "Cannot POST") {
+			t.Errorf("the error is not shown: %s", stderr.String())
+		}
+		leaks(t, fake, stderr.String())
+	})
+	t.Run("polling and replies", func(t *testing.T) {
+		fake := telegramtest.New(t)
+		for range 3 {
+			fake.Fail("getUpdates", telegramtest.Fault{Status: 404, Body: body})
+		}
+		for range 50 { // more than the sender retries, so the reply fails and is logged
+			fake.Fail("sendMessage", telegramtest.Fault{Status: 404, Body: body})
+		}
+		cancel, done, stderr := serve(t, fake)
+		fake.Push(telegramtest.Text(77, "lam giay khai sinh"))
+		awaitCalls(t, fake, "sendMessage", done)
+		for deadline := time.Now().Add(stopBound); !strings.Contains(stderr.String(), "update failed") && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond) // polls a log, which has no event to await
+		}
+		cancel()
+		<-done
+		out := stderr.String()
+		if !strings.Contains(out, "getUpdates") || !strings.Contains(out, "update failed") {
+			t.Errorf("the failures are not logged:\n%s", out)
+		}
+		leaks(t, fake, out)
+	})
+}
+
+// syncBuffer is a bytes.Buffer that serve's goroutines and the test may
+// use at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
