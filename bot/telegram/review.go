@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -19,7 +20,14 @@ type reviewDesk struct {
 	reviewers review.Reviewers
 	store     review.Store
 	mu        sync.Mutex
-	pending   map[int64]review.Item // the item each reviewer is looking at
+	pending   map[int64]pendingItem // the item each reviewer is looking at
+}
+
+// pendingItem is the item a reviewer was last shown, and the message that
+// showed it: only a reply to that message is a correction.
+type pendingItem struct {
+	item      review.Item
+	messageID int
 }
 
 func (d *reviewDesk) langsOf(user int64) []knowledge.Lang {
@@ -29,18 +37,18 @@ func (d *reviewDesk) langsOf(user int64) []knowledge.Lang {
 	return d.reviewers[user]
 }
 
-func (d *reviewDesk) current(user int64) (review.Item, bool) {
+func (d *reviewDesk) current(user int64) (pendingItem, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	it, ok := d.pending[user]
-	return it, ok
+	p, ok := d.pending[user]
+	return p, ok
 }
 
-func (d *reviewDesk) setCurrent(user int64, it review.Item, ok bool) {
+func (d *reviewDesk) setCurrent(user int64, p pendingItem, ok bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if ok {
-		d.pending[user] = it
+		d.pending[user] = p
 	} else {
 		delete(d.pending, user)
 	}
@@ -70,7 +78,7 @@ func (a *Adapter) nextReview(ctx context.Context, c *conversation, lang knowledg
 		return err
 	}
 	item, progress, ok := review.Next(a.knowledge.Content(), lang, ds)
-	a.reviews.setCurrent(c.userID, item, ok)
+	a.reviews.setCurrent(c.userID, pendingItem{item: item}, ok)
 	if !ok {
 		return c.sendText(ctx, "review.done", nil)
 	}
@@ -80,9 +88,12 @@ func (a *Adapter) nextReview(ctx context.Context, c *conversation, lang knowledg
 		"Title": p.Text(knowledge.Vietnamese).Title, "Field": a.fieldLabel(ui, item.Field), "Progress": progress.String(),
 	})
 	current, help := item.Current, "review.help"
+	// The buttons name the item whole, so a press is checked against the
+	// item shown, never taken for another language or procedure.
+	ref := string(item.Lang) + ":" + item.Procedure + ":" + item.Field
 	buttons := []models.InlineKeyboardButton{
-		{Text: "✅", CallbackData: "ra:" + item.Procedure + ":" + item.Field},
-		{Text: "⏭", CallbackData: "rs:" + item.Procedure + ":" + item.Field},
+		{Text: "✅", CallbackData: "ra:" + ref},
+		{Text: "⏭", CallbackData: "rs:" + ref},
 	}
 	if strings.TrimSpace(current) == "" { // nothing to approve: write it
 		current, help, buttons = "—", "review.write", buttons[1:]
@@ -92,7 +103,12 @@ func (a *Adapter) nextReview(ctx context.Context, c *conversation, lang knowledg
 			esc(head), esc(item.VI), esc(item.Lang.Name()), esc(current), esc(a.catalog.Text(string(ui), help, nil))),
 		Keyboard: [][]models.InlineKeyboardButton{buttons},
 	}
-	return c.sendMessage(ctx, m)
+	id, err := c.send(ctx, m)
+	if err != nil {
+		return err
+	}
+	a.reviews.setCurrent(c.userID, pendingItem{item: item, messageID: id}, true)
+	return nil
 }
 
 func (a *Adapter) fieldLabel(lang knowledge.Lang, field string) string {
@@ -106,21 +122,24 @@ func (a *Adapter) fieldLabel(lang knowledge.Lang, field string) string {
 	return a.catalog.Text(string(lang), id, nil)
 }
 
-// decide records a reviewer's verdict on the item they were shown, then
-// shows the next. A button from an older item answers for that item.
-func (a *Adapter) decide(ctx context.Context, c *conversation, from *models.User, action review.Action, id, field, text string) error {
-	item, ok := a.reviews.current(c.userID)
-	if !ok || item.Procedure != id || item.Field != field {
-		langs := a.reviews.langsOf(c.userID)
-		if len(langs) == 0 {
-			return c.sendText(ctx, "review.not_reviewer", nil)
-		}
-		p := a.knowledge.Content().Procedure(id)
-		if p == nil {
-			return a.nextReview(ctx, c, langs[0])
-		}
-		item = review.Item{Procedure: id, Lang: langs[0], Field: field, Digest: p.Digest}
+// decide records a reviewer's verdict on the item they are looking at, then
+// shows the next. A press or reply that names anything else (an older
+// message, a message from before a restart, another language) records
+// nothing: the reviewer is shown their current item again.
+func (a *Adapter) decide(ctx context.Context, c *conversation, from *models.User, action review.Action, lang knowledge.Lang, id, field, text string) error {
+	langs := a.reviews.langsOf(c.userID)
+	if len(langs) == 0 {
+		return c.sendText(ctx, "review.not_reviewer", nil)
 	}
+	p, ok := a.reviews.current(c.userID)
+	if !ok || p.item.Lang != lang || p.item.Procedure != id || p.item.Field != field || !slices.Contains(langs, lang) {
+		show := langs[0]
+		if ok && slices.Contains(langs, p.item.Lang) {
+			show = p.item.Lang
+		}
+		return a.nextReview(ctx, c, show)
+	}
+	item := p.item
 	err := a.reviews.store.AddDecision(ctx, review.Decision{
 		At: time.Now(), Reviewer: c.userID, ReviewerName: displayName(from),
 		Procedure: item.Procedure, Lang: item.Lang, Field: item.Field,

@@ -79,16 +79,17 @@ func TestReviewLoop(t *testing.T) {
 	if !strings.Contains(item, "Khai sinh") || !strings.Contains(item, "Sau npe menyuam") || !strings.Contains(item, "0/8") {
 		t.Fatalf("first item should show the Vietnamese beside the H'Mông, with progress:\n%s", item)
 	}
-	h.fake.Push(telegramtest.Callback(reviewer, "ra:birth:title"))
+	h.fake.Push(telegramtest.Callback(reviewer, "ra:hmn:birth:title"))
 	if !strings.Contains(lastText(h.expect(t, 3)), "1/8") {
 		t.Error("approval did not advance the progress")
 	}
-	h.fake.Push(telegramtest.Callback(reviewer, "rs:birth:summary"))
+	h.fake.Push(telegramtest.Callback(reviewer, "rs:hmn:birth:summary"))
 	if !strings.Contains(lastText(h.expect(t, 4)), "UBND xã") {
 		t.Error("skip did not move to the next item (where)")
 	}
+	// The fake numbers messages in order: the "where" item was the 4th.
 	correction := telegramtest.Text(reviewer, "Mus rau UBND xã [1].")
-	correction.Message.ReplyToMessage = &models.Message{ID: 1, From: &models.User{ID: h.fake.Bot.ID}}
+	correction.Message.ReplyToMessage = &models.Message{ID: 4, From: &models.User{ID: h.fake.Bot.ID}}
 	h.fake.Push(correction)
 	calls := h.expect(t, 6)
 	if !strings.Contains(calls[4].Params["text"], "Đã lưu") {
@@ -122,5 +123,48 @@ func TestReviewWritesMissingTranslation(t *testing.T) {
 	}
 	if !strings.Contains(call.Params["text"], "bản dịch của bạn") {
 		t.Errorf("no invitation to write the translation: %q", call.Params["text"])
+	}
+}
+
+// Only a reply to the item's own message is a correction, and only a
+// button naming the item shown records a decision: a reviewer's question in
+// reply to another message is answered as a question, and a button of an
+// older item, another language or an unknown field records nothing.
+func TestReviewDecisionsBindToTheItemShown(t *testing.T) {
+	dir := reviewContent(t)
+	decisions := &review.MemoryStore{}
+	const reviewer = 500
+	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{reviewer: {knowledge.Hmong, knowledge.Tay}}, Reviews: decisions}))
+	h.fake.Push(telegramtest.Text(reviewer, "/review hmn")) // message 1: the title item
+	h.expect(t, 1)
+	h.fake.Push(telegramtest.Text(reviewer, "lam giay khai sinh")) // message 2: a card
+	h.expect(t, 2)
+
+	question := telegramtest.Text(reviewer, "cái này mất bao lâu?")
+	question.Message.ReplyToMessage = &models.Message{ID: 2, From: &models.User{ID: h.fake.Bot.ID}}
+	h.fake.Push(question)
+	if got := lastText(h.expect(t, 3)); strings.Contains(got, "Đã lưu") {
+		t.Errorf("a reply to the card was saved as a correction: %q", got)
+	}
+	for _, data := range []string{
+		"ra:tay:birth:title",    // another of their languages, not the item shown
+		"ra:hmn:birth:summary",  // not the item shown
+		"ra:hmn:birth:nonsense", // no such field
+		"ra:dao:birth:title",    // not their language
+		"ra:birth:title",        // a button of an older Loa
+		"ra:hmn:missing:title",  // no such procedure
+	} {
+		h.fake.Push(telegramtest.Callback(reviewer, data))
+	}
+	h.expect(t, 9)
+	if ds, _ := decisions.Decisions(context.Background()); len(ds) != 0 {
+		t.Fatalf("decisions recorded from buttons that were not the item shown: %+v", ds)
+	}
+	h.fake.Push(telegramtest.Callback(reviewer, "ra:hmn:birth:title"))
+	h.expect(t, 10)
+	h.stop()
+	ds, _ := decisions.Decisions(context.Background())
+	if len(ds) != 1 || ds[0].Lang != knowledge.Hmong || ds[0].Field != "title" || ds[0].Action != review.Approve {
+		t.Fatalf("decisions %+v", ds)
 	}
 }

@@ -89,7 +89,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		flood:    newFloodGuard(cfg.FloodLimit),
 	}
 	if cfg.Reviews != nil {
-		a.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, pending: map[int64]review.Item{}}
+		a.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, pending: map[int64]pendingItem{}}
 	}
 	a.send = newSender(cfg.Limits, func(reason string) {
 		a.metrics.APIErrors.WithLabelValues(reason).Inc()
@@ -268,8 +268,8 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) error {
 		}
 		return a.startReview(ctx, c, text)
 	default:
-		if a.isCorrection(m) {
-			return a.decide(ctx, c, m.From, review.Correct, a.pendingID(c.userID), a.pendingField(c.userID), text)
+		if item, ok := a.correctionTo(m); ok {
+			return a.decide(ctx, c, m.From, review.Correct, item.Lang, item.Procedure, item.Field, text)
 		}
 		in := bot.Input{Kind: inputKind(m), Text: text}
 		replies, err = a.core.Turn(ctx, &c.session, in)
@@ -377,23 +377,18 @@ func (c *conversation) reply(ctx context.Context, replies []bot.Reply) error {
 	return errors.Join(errs...)
 }
 
-// isCorrection reports a reviewer's reply to the item they were shown.
-func (a *Adapter) isCorrection(m *models.Message) bool {
+// correctionTo returns the review item a message corrects: only a
+// reviewer's text reply to the very message that showed them the item.
+// Any other reply is an ordinary question.
+func (a *Adapter) correctionTo(m *models.Message) (review.Item, bool) {
 	if a.reviews == nil || m.ReplyToMessage == nil || m.ReplyToMessage.From == nil || m.ReplyToMessage.From.ID != a.botID || m.Text == "" {
-		return false
+		return review.Item{}, false
 	}
-	_, ok := a.reviews.current(m.From.ID)
-	return ok
-}
-
-func (a *Adapter) pendingID(user int64) string {
-	it, _ := a.reviews.current(user)
-	return it.Procedure
-}
-
-func (a *Adapter) pendingField(user int64) string {
-	it, _ := a.reviews.current(user)
-	return it.Field
+	p, ok := a.reviews.current(m.From.ID)
+	if !ok || p.messageID == 0 || m.ReplyToMessage.ID != p.messageID {
+		return review.Item{}, false
+	}
+	return p.item, true
 }
 
 func (c *conversation) sendText(ctx context.Context, id string, data map[string]any) error {
@@ -405,6 +400,14 @@ func (c *conversation) sendPicker(ctx context.Context, text string) error {
 }
 
 func (c *conversation) sendMessage(ctx context.Context, m message) error {
+	_, err := c.send(ctx, m)
+	return err
+}
+
+// send sends m, split as Telegram requires, and returns the id of the last
+// message sent (the one with the keyboard).
+func (c *conversation) send(ctx context.Context, m message) (int, error) {
+	var last int
 	parts := split(m.HTML, maxMessage)
 	for i, part := range parts {
 		params := &tgbot.SendMessageParams{
@@ -417,16 +420,19 @@ func (c *conversation) sendMessage(ctx context.Context, m message) error {
 			params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: m.Keyboard}
 		}
 		err := c.a.send.do(ctx, c.chatID, c.group, func(ctx context.Context) error {
-			_, err := c.a.api.SendMessage(ctx, params)
+			sent, err := c.a.api.SendMessage(ctx, params)
+			if err == nil && sent != nil {
+				last = sent.ID
+			}
 			return err
 		})
 		if err != nil {
 			// Never silent: logged and counted.
 			c.a.metrics.Dropped.Inc()
-			return fmt.Errorf("send reply: %w", err)
+			return last, fmt.Errorf("send reply: %w", err)
 		}
 	}
-	return nil
+	return last, nil
 }
 
 // logQuestion keeps a text question for editors, redacted, with what Loa
@@ -481,12 +487,15 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) error {
 		if a.reviews == nil {
 			break
 		}
-		id, field, _ := strings.Cut(rest, ":")
 		action := review.Approve
 		if kind == "rs" {
 			action = review.Skip
 		}
-		if err := a.decide(ctx, c, &q.From, action, id, field, ""); err != nil {
+		parts := strings.SplitN(rest, ":", 3)
+		if len(parts) != 3 {
+			parts = []string{"", "", ""} // a button of an older Loa: shown the current item
+		}
+		if err := a.decide(ctx, c, &q.From, action, knowledge.Lang(parts[0]), parts[1], parts[2], ""); err != nil {
 			return err
 		}
 	case "f":
