@@ -13,28 +13,50 @@ import (
 const Mask = "[số]"
 
 // minDigits is the shortest run of digits treated as personal: phone numbers
-// have 10, căn cước 12, old ID cards 9, bank accounts 8 or more. Fees
-// ("50.000") and years stay.
+// have 10 (9 without the leading 0), căn cước 12, old ID cards 9, bank
+// accounts 8 or more. Fees ("50.000") and years stay.
 const minDigits = 8
 
-// numberRun matches digits, in any script, with the separators people type
-// inside numbers: "0912 345 678", "0912.345.678", "(091) 234-5678",
-// "001,203,004,567", "0912_345_678", full-width ０９１２….
-var numberRun = regexp.MustCompile(`[+(]?\p{Nd}(?:[\s.,_\-()]{0,3}\p{Nd})+\)?`)
+// alwaysPersonal is the run length no amount or date reaches in a
+// citizen's message: from 9 digits on a number is redacted whatever its
+// shape ("141.234.567" is an old ID card as often as a sum of money).
+const alwaysPersonal = 9
 
-// Amounts ("500.000.000 đồng") and dates ("22-11-2026") are not personal.
+// numberRun matches digits, in any script, with up to three characters
+// that are neither letters nor digits between them: whatever people type
+// inside numbers ("0912 345 678", "0912.345.678", "(091) 234-5678",
+// "001,203,004,567", "0912/345/678", non-breaking, thin and zero-width
+// spaces, full-width ０９１２…). A letter ends a run.
+var numberRun = regexp.MustCompile(`[+(]?\p{Nd}(?:[^\p{L}\p{Nd}]{0,3}\p{Nd})+\)?`)
+
+// email matches an e-mail address.
+var email = regexp.MustCompile(`[\p{L}\p{Nd}._%+\-]+@[\p{L}\p{Nd}\-]+(?:\.[\p{L}\p{Nd}\-]+)+`)
+
+// EmailMask replaces a redacted e-mail address.
+const EmailMask = "[email]"
+
+// Amounts ("12.000.000 đồng") and dates ("22-11-2026") of 8 digits are not
+// personal.
 var (
 	amount = regexp.MustCompile(`^[1-9]\p{Nd}{0,2}(?:\.\p{Nd}{3})+$|^[1-9]\p{Nd}{0,2}(?:,\p{Nd}{3})+$`)
-	date   = regexp.MustCompile(`^\p{Nd}{1,2}[.\-]\p{Nd}{1,2}[.\-]\p{Nd}{4}$`)
+	date   = regexp.MustCompile(`^\p{Nd}{1,2}[.\-/]\p{Nd}{1,2}[.\-/]\p{Nd}{4}$`)
 )
 
 // personal reports whether a run of digits is a personal number.
 func personal(run string) bool {
-	return digits(run) >= minDigits && !amount.MatchString(run) && !date.MatchString(run)
+	switch n := digits(run); {
+	case n >= alwaysPersonal:
+		return true
+	case n >= minDigits:
+		return !amount.MatchString(run) && !date.MatchString(run)
+	}
+	return false
 }
 
-// Redact returns s with every personal number replaced by Mask.
+// Redact returns s with every personal number replaced by Mask, and every
+// e-mail address by EmailMask.
 func Redact(s string) string {
+	s = email.ReplaceAllString(s, EmailMask)
 	return numberRun.ReplaceAllStringFunc(s, func(run string) string {
 		if !personal(run) {
 			return run
