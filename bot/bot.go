@@ -79,9 +79,7 @@ func New(kb Knowledge, opts ...Option) *Core {
 // Turn answers one message and updates the session. Every reply carries
 // the language to show it in.
 func (c *Core) Turn(ctx context.Context, s *Session, in Input) ([]Reply, error) {
-	if s.Lang == "" {
-		s.Lang = knowledge.Vietnamese
-	}
+	defaultLang(s)
 	replies, err := c.turn(ctx, s, in)
 	for i := range replies {
 		if replies[i].Lang == "" {
@@ -229,6 +227,14 @@ func (c *Core) offerLang(s *Session, text string) []Reply {
 	return []Reply{{Kind: KindOffer, Offer: guess, Message: "lang.offer", Data: map[string]any{"Name": guess.Name()}}}
 }
 
+// defaultLang gives a user who never chose a language Vietnamese; every
+// entry point calls it, so a button pressed before /start still has one.
+func defaultLang(s *Session) {
+	if s.Lang == "" {
+		s.Lang = knowledge.Vietnamese
+	}
+}
+
 func firstRunes(s string, n int) string {
 	for i := range s {
 		if n == 0 {
@@ -257,6 +263,7 @@ func mostlyLatin(s string) bool {
 // Card shows the card of procedure id and makes it the conversation's
 // context for follow-up questions.
 func (c *Core) Card(s *Session, id string) []Reply {
+	defaultLang(s)
 	p := c.kb.Content().Procedure(id)
 	if p == nil { // an old button for a procedure since removed
 		return []Reply{{Kind: KindText, Message: "none", Lang: s.Lang}}
@@ -278,6 +285,7 @@ func (c *Core) section(s *Session, id string, part Part) []Reply {
 
 // Section answers a request for one part of a procedure (a button press).
 func (c *Core) Section(s *Session, id string, part Part) []Reply {
+	defaultLang(s)
 	s.Last = id
 	return c.section(s, id, part)
 }
@@ -325,6 +333,7 @@ func (c *Core) SetLang(s *Session, lang knowledge.Lang) []Reply {
 
 // Help explains what Loa can do.
 func (c *Core) Help(s *Session) []Reply {
+	defaultLang(s)
 	return []Reply{{Kind: KindText, Message: "help", Lang: s.Lang}}
 }
 
@@ -358,6 +367,7 @@ func notices(p *knowledge.Procedure, lang knowledge.Lang) []Reply {
 // Menu lists the categories, for users who browse instead of typing;
 // typing a category's number opens it.
 func (c *Core) Menu(s *Session) []Reply {
+	defaultLang(s)
 	cats := c.kb.Content().Categories
 	s.Choices = s.Choices[:0]
 	for _, cat := range cats {
@@ -368,6 +378,7 @@ func (c *Core) Menu(s *Session) []Reply {
 
 // Category lists the procedures of one category.
 func (c *Core) Category(s *Session, id string) []Reply {
+	defaultLang(s)
 	content := c.kb.Content()
 	cat, ok := content.Category(id)
 	if !ok {

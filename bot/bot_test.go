@@ -204,3 +204,34 @@ func TestTranslationStatusNotices(t *testing.T) {
 		}
 	}
 }
+
+// A button pressed before any language was chosen answers in Vietnamese,
+// with no notice about a missing translation into "no language".
+func TestButtonsWithoutLanguage(t *testing.T) {
+	c, _, r := newCore(t)
+	for name, replies := range map[string][]Reply{
+		"card":     c.Card(&Session{}, "birth-registration"),
+		"section":  c.Section(&Session{}, "birth-registration", PartFee),
+		"menu":     c.Menu(&Session{}),
+		"category": c.Category(&Session{}, "civil-status"),
+	} {
+		for _, rep := range replies {
+			if rep.Kind == KindNotice || rep.Lang != knowledge.Vietnamese {
+				t.Errorf("%s: %v %q: %s", name, rep.Kind, rep.Lang, r.Render(rep))
+			}
+		}
+	}
+}
+
+func TestMemoryStoreOneVotePerVoter(t *testing.T) {
+	m := NewMemoryStore()
+	for i := range 5 {
+		m.AddFeedback(t.Context(), Feedback{Procedure: "id-card", Helpful: i == 4, Voter: VoterKey("telegram", 1)})
+	}
+	if len(m.Feedback) != 1 || !m.Feedback[0].Helpful {
+		t.Errorf("feedback %+v", m.Feedback)
+	}
+	if VoterKey("telegram", 1) == VoterKey("telegram", 2) || strings.Contains(VoterKey("telegram", 123456), "123456") {
+		t.Error("voter keys collide or show the id")
+	}
+}

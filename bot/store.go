@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -25,12 +28,21 @@ type Store interface {
 	Close() error
 }
 
-// Feedback is a 👍 or 👎 on a card.
+// Feedback is a 👍 or 👎 on a card. One voter has one vote per procedure:
+// a second press replaces the first.
 type Feedback struct {
 	At        time.Time
 	Procedure string
 	Lang      string
 	Helpful   bool
+	Voter     string // an opaque key of who voted (VoterKey), never the user id
+}
+
+// VoterKey turns a user id into the key their votes are counted under, so
+// the feedback table holds no user ids.
+func VoterKey(channel string, user int64) string {
+	sum := sha256.Sum256([]byte(channel + ":" + strconv.FormatInt(user, 10)))
+	return hex.EncodeToString(sum[:8])
 }
 
 // LoggedQuestion is a question as editors see it: redacted, with what Loa
@@ -92,6 +104,12 @@ func (m *MemoryStore) FirstDelivery(_ context.Context, updateID int64, at time.T
 func (m *MemoryStore) AddFeedback(_ context.Context, f Feedback) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	for i, old := range m.Feedback {
+		if f.Voter != "" && old.Voter == f.Voter && old.Procedure == f.Procedure {
+			m.Feedback[i] = f
+			return nil
+		}
+	}
 	m.Feedback = append(m.Feedback, f)
 	return nil
 }

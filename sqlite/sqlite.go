@@ -134,7 +134,10 @@ func (s *Store) FirstDelivery(ctx context.Context, updateID int64, at time.Time)
 
 // AddFeedback implements bot.Store.
 func (s *Store) AddFeedback(ctx context.Context, f bot.Feedback) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO feedback (at, procedure, lang, helpful) VALUES (?, ?, ?, ?)`, f.At.UnixMilli(), f.Procedure, f.Lang, f.Helpful)
+	// A voter's second press on the same procedure replaces the first.
+	_, err := s.db.ExecContext(ctx, `INSERT INTO feedback (at, procedure, lang, helpful, voter) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (voter, procedure) WHERE voter != '' DO UPDATE SET at = excluded.at, lang = excluded.lang, helpful = excluded.helpful`,
+		f.At.UnixMilli(), f.Procedure, f.Lang, f.Helpful, f.Voter)
 	if err != nil {
 		return fmt.Errorf("save feedback: %w", err)
 	}

@@ -96,3 +96,25 @@ func TestReviewDecisions(t *testing.T) {
 		t.Errorf("decisions %+v, %v; want %+v", got, err, want)
 	}
 }
+
+// One voter has one vote per procedure, however often they press.
+func TestOneVotePerVoter(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	defer s.Close()
+	voter := bot.VoterKey("telegram", 7)
+	for i := range 300 {
+		if err := s.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: "id-card", Lang: "vi", Helpful: i%2 == 0, Voter: voter}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: "land-certificate", Lang: "vi", Helpful: true, Voter: voter})
+	s.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: "id-card", Lang: "vi", Helpful: true, Voter: bot.VoterKey("telegram", 8)})
+	var rows, helpful int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*), sum(helpful) FROM feedback WHERE procedure = 'id-card'`).Scan(&rows, &helpful); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 2 || helpful != 1 { // voter 7's last press was 👎, voter 8's 👍
+		t.Errorf("id-card: %d rows, %d helpful; want 2 and 1", rows, helpful)
+	}
+}

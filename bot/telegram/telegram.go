@@ -322,6 +322,9 @@ func (a *Adapter) addressed(m *models.Message, group bool) (text, cmd string, ok
 	}
 	mentioned := false
 	for _, e := range m.Entities {
+		if e.Offset < 0 || e.Length < 0 || e.Offset+e.Length > len(units) {
+			continue // malformed: Telegram never sends it, a forged update might
+		}
 		switch {
 		case e.Type == models.MessageEntityTypeBotCommand && e.Offset == 0:
 			name, target, _ := strings.Cut(strings.TrimPrefix(slice(e), "/"), "@")
@@ -441,7 +444,12 @@ func (a *Adapter) logQuestion(ctx context.Context, c *conversation, in bot.Input
 	if in.Kind != bot.InputText || strings.TrimSpace(in.Text) == "" {
 		return nil
 	}
-	q := bot.LoggedQuestion{At: time.Now(), Lang: string(c.lang()), Text: privacy.Redact(in.Text), Outcome: bot.Outcome(replies)}
+	// Only what could be answered is kept: a pasted letter is not stored whole.
+	text := in.Text
+	if r := []rune(text); len(r) > bot.MaxInputRunes {
+		text = string(r[:bot.MaxInputRunes]) + "…"
+	}
+	q := bot.LoggedQuestion{At: time.Now(), Lang: string(c.lang()), Text: privacy.Redact(text), Outcome: bot.Outcome(replies)}
 	if q.Outcome == "direct" {
 		q.Procedure = c.session.Last
 	}
@@ -500,7 +508,7 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) error {
 		}
 	case "f":
 		id, vote, _ := strings.Cut(rest, ":")
-		err := a.store.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: id, Lang: string(c.lang()), Helpful: vote == "1"})
+		err := a.store.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: id, Lang: string(c.lang()), Helpful: vote == "1", Voter: bot.VoterKey("telegram", q.From.ID)})
 		if err != nil {
 			return err
 		}

@@ -553,3 +553,26 @@ func TestLibErrorHidesBodies(t *testing.T) {
 		t.Errorf("library error leaks the body: %q", got)
 	}
 }
+
+// A forged entity with a negative length is ignored, not a panic, and a
+// pasted megabyte is answered politely and logged only as far as it could
+// be answered.
+func TestMalformedEntitiesAndHugeText(t *testing.T) {
+	store := bot.NewMemoryStore()
+	h := start(t, store)
+	h.fake.Push(telegramtest.GroupText(-700, 42, "/ask@LoaBot lam so do", models.MessageEntity{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: -5}))
+	forged := telegramtest.Text(43, "/start")
+	forged.Message.Entities = []models.MessageEntity{{Type: models.MessageEntityTypeBotCommand, Offset: 2, Length: -9}}
+	h.fake.Push(forged)
+	h.fake.Push(telegramtest.Text(44, strings.Repeat("lam giay khai sinh ", 60000)))
+	h.expect(t, 3)
+	h.stop()
+	if got := testutil.ToFloat64(h.metrics.Updates.WithLabelValues("message")); got != 3 {
+		t.Errorf("%v messages handled, want 3", got)
+	}
+	for _, q := range store.Questions {
+		if n := len([]rune(q.Text)); n > bot.MaxInputRunes+1 {
+			t.Errorf("logged %d characters of one question", n)
+		}
+	}
+}
