@@ -15,6 +15,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
 
 	"loa/bot"
 	"loa/knowledge"
@@ -57,6 +58,7 @@ type Adapter struct {
 	reviews   *reviewDesk
 	metrics   *Metrics
 	flood     *floodGuard
+	refusals  *rate.Limiter // how often a refused webhook call is logged
 }
 
 // New connects to the Bot API (getMe) and returns an Adapter.
@@ -87,6 +89,8 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		timeout:  cfg.Timeout,
 		metrics:  cfg.Metrics,
 		flood:    newFloodGuard(cfg.FloodLimit),
+		refusals: rate.NewLimiter(rate.Every(10*time.Second), 1),
+
 	}
 	if cfg.Reviews != nil {
 		a.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, pending: map[int64]pendingItem{}}

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -574,5 +575,64 @@ func TestMalformedEntitiesAndHugeText(t *testing.T) {
 		if n := len([]rune(q.Text)); n > bot.MaxInputRunes+1 {
 			t.Errorf("logged %d characters of one question", n)
 		}
+	}
+}
+
+// A caller without the secret gets 403 on its headers alone, however slow
+// its body; idle connections beyond the cap wait and are dropped, and
+// Telegram's calls still get through.
+func TestWebhookResistsExhaustion(t *testing.T) {
+	h := newHarness(t, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go func() { h.done <- h.adapter.RunWebhook(ctx, ln, "https://loa.example/hook", "s3cret", 5*time.Second) }()
+	t.Cleanup(h.stop)
+	if _, err := h.fake.WaitCalls("setWebhook", 1, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	// Headers with a wrong secret and a body promised but never sent.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: x\r\n%s: wrong\r\nContent-Length: 100000\r\n\r\n", secretHeader)
+	conn.SetReadDeadline(time.Now().Add(time.Minute)) // a hang guard, not a timing check
+	status, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil || !strings.Contains(status, "403") {
+		t.Fatalf("wrong secret with a slow body: %q %v", status, err)
+	}
+	// More idle connections than the cap.
+	var idle []net.Conn
+	for range maxWebhookConns + 50 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			break // the backlog is full: that is the point
+		}
+		idle = append(idle, c)
+	}
+	defer func() {
+		for _, c := range idle {
+			c.Close()
+		}
+	}()
+	good := telegramtest.Text(21, "lam so do")
+	good.ID = 902
+	body, _ := json.Marshal(good)
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/", bytes.NewReader(body))
+	req.Header.Set(secretHeader, "s3cret")
+	client := &http.Client{Timeout: 2 * time.Minute}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("Telegram's call did not get through %d idle connections: %v", len(idle), err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("status %d", resp.StatusCode)
 	}
 }

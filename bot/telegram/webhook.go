@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -27,9 +30,19 @@ func (a *Adapter) RunWebhook(ctx context.Context, ln net.Listener, publicURL, se
 	if _, err := a.api.SetWebhook(ctx, &tgbot.SetWebhookParams{URL: publicURL, SecretToken: secret}); err != nil {
 		return fmt.Errorf("register webhook: %w", err)
 	}
-	srv := &http.Server{Handler: a.webhookHandler(secret), ReadHeaderTimeout: 10 * time.Second}
+	// Telegram sends small bodies promptly; anyone slower, larger or idler is
+	// not Telegram, and must not hold a connection.
+	srv := &http.Server{
+		Handler:           a.webhookHandler(secret),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          log.New(io.Discard, "", 0), // TLS and header noise from scanners
+	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.Serve(limitListener(ln, maxWebhookConns)) }()
 	select {
 	case <-ctx.Done():
 	case err := <-served: // the listener failed: nothing would ever arrive
@@ -59,18 +72,70 @@ func (a *Adapter) webhookHandler(secret string) http.Handler {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
+		// The secret is checked on the headers alone, before any of the body
+		// is read, and the connection is closed rather than kept for a body
+		// that may never come.
 		if subtle.ConstantTimeCompare([]byte(r.Header.Get(secretHeader)), []byte(secret)) != 1 {
 			a.metrics.WebhookRejected.Inc()
-			a.log.Warn("telegram: webhook call with a wrong secret refused", "remote", r.RemoteAddr)
+			if a.refusals.Allow() {
+				a.log.Warn("telegram: webhook calls with a wrong secret refused (logged at most every 10 s)", "remote", r.RemoteAddr)
+			}
+			w.Header().Set("Connection", "close")
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
+		if r.ContentLength > maxWebhookBody {
+			w.Header().Set("Connection", "close")
+			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+			return
+		}
 		var u models.Update
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&u); err != nil {
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxWebhookBody)).Decode(&u); err != nil {
 			a.log.Warn("telegram: webhook body is not an update", "bytes", r.ContentLength)
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
 		a.handle(r.Context(), a.api, &u)
 	})
+}
+
+// maxWebhookBody bounds one update; Telegram's are a few kilobytes.
+const maxWebhookBody = 1 << 20
+
+// maxWebhookConns bounds the webhook's open connections (Telegram opens at
+// most 100, its max_connections), so a flood of idle ones cannot exhaust
+// the process's files and take /healthz down with it.
+const maxWebhookConns = 256
+
+// limitListener accepts at most n connections at once; the rest wait in
+// the kernel's backlog.
+func limitListener(ln net.Listener, n int) net.Listener {
+	return &limitedListener{Listener: ln, slots: make(chan struct{}, n)}
+}
+
+type limitedListener struct {
+	net.Listener
+	slots chan struct{}
+}
+
+func (l *limitedListener) Accept() (net.Conn, error) {
+	l.slots <- struct{}{}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.slots
+		return nil, err
+	}
+	return &limitedConn{Conn: c, release: func() { <-l.slots }}, nil
+}
+
+type limitedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.release)
+	return err
 }
