@@ -90,7 +90,6 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		metrics:  cfg.Metrics,
 		flood:    newFloodGuard(cfg.FloodLimit),
 		refusals: rate.NewLimiter(rate.Every(10*time.Second), 1),
-
 	}
 	if cfg.Reviews != nil {
 		a.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, pending: map[int64]pendingItem{}}
