@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -15,17 +17,43 @@ type Store interface {
 	// LoadSession returns a user's saved session, or a zero one.
 	LoadSession(ctx context.Context, userID int64) (Session, error)
 	SaveSession(ctx context.Context, userID int64, s Session) error
-	// FirstDelivery records an update id and reports whether it is new, so
-	// an update Telegram delivers twice is answered once.
-	FirstDelivery(ctx context.Context, updateID int64, at time.Time) (bool, error)
+	// Receive records an update as it arrives, before it is acknowledged,
+	// and reports whether it is new: an update delivered twice is answered
+	// once, and one received before a crash is still answered after it.
+	Receive(ctx context.Context, updateID int64, raw []byte, at time.Time) (bool, error)
+	// Unprocessed returns the updates received whose effects were never
+	// stored (the process stopped), oldest first.
+	Unprocessed(ctx context.Context) ([]Received, error)
+	// Complete queues an update's replies and marks the update processed,
+	// in one step: after a crash it is either answered or redone, never both.
+	Complete(ctx context.Context, updateID int64, out []Outgoing) error
+	// Unsent returns queued replies not yet delivered, in queue order.
+	Unsent(ctx context.Context, limit int) ([]Outgoing, error)
+	// Delivered removes a reply from the queue: sent, or dropped for good.
+	Delivered(ctx context.Context, id int64) error
 	AddFeedback(ctx context.Context, f Feedback) error
 	// LogQuestion keeps a question for editors; its text must already be
 	// redacted.
 	LogQuestion(ctx context.Context, q LoggedQuestion) error
-	// Prune deletes logged questions, feedback and delivery records older
+	// Prune deletes logged questions, feedback and processed updates older
 	// than before, and reports how many rows went.
 	Prune(ctx context.Context, before time.Time) (int64, error)
 	Close() error
+}
+
+// Received is an update as it arrived, in the channel's own encoding.
+type Received struct {
+	ID  int64
+	Raw []byte
+	At  time.Time
+}
+
+// Outgoing is a reply waiting in the outbox.
+type Outgoing struct {
+	ID      int64 // given by the store, in queue order
+	Chat    int64
+	Group   bool
+	Payload []byte // the channel's own encoding of the message
 }
 
 // Feedback is a 👍 or 👎 on a card. One voter has one vote per procedure:
@@ -59,16 +87,23 @@ type LoggedQuestion struct {
 type MemoryStore struct {
 	mu        sync.Mutex
 	sessions  map[int64]Session
-	delivered map[int64]time.Time
+	received  map[int64]received
+	outbox    []Outgoing
+	lastOut   int64
 	Feedback  []Feedback
 	Questions []LoggedQuestion
+}
+
+type received struct {
+	Received
+	done bool
 }
 
 var _ Store = (*MemoryStore)(nil)
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{sessions: map[int64]Session{}, delivered: map[int64]time.Time{}}
+	return &MemoryStore{sessions: map[int64]Session{}, received: map[int64]received{}}
 }
 
 // LoadSession implements Store.
@@ -89,15 +124,62 @@ func (m *MemoryStore) SaveSession(_ context.Context, userID int64, s Session) er
 	return nil
 }
 
-// FirstDelivery implements Store.
-func (m *MemoryStore) FirstDelivery(_ context.Context, updateID int64, at time.Time) (bool, error) {
+// Receive implements Store.
+func (m *MemoryStore) Receive(_ context.Context, id int64, raw []byte, at time.Time) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, seen := m.delivered[updateID]; seen {
+	if _, seen := m.received[id]; seen {
 		return false, nil
 	}
-	m.delivered[updateID] = at
+	m.received[id] = received{Received: Received{ID: id, Raw: append([]byte(nil), raw...), At: at}}
 	return true, nil
+}
+
+// Unprocessed implements Store.
+func (m *MemoryStore) Unprocessed(context.Context) ([]Received, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Received
+	for _, r := range m.received {
+		if !r.done {
+			out = append(out, r.Received)
+		}
+	}
+	slices.SortFunc(out, func(a, b Received) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// Complete implements Store.
+func (m *MemoryStore) Complete(_ context.Context, id int64, out []Outgoing) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.received[id]
+	if r.done {
+		return nil
+	}
+	r.done = true
+	m.received[id] = r
+	for _, o := range out {
+		m.lastOut++
+		o.ID = m.lastOut
+		m.outbox = append(m.outbox, o)
+	}
+	return nil
+}
+
+// Unsent implements Store.
+func (m *MemoryStore) Unsent(_ context.Context, limit int) ([]Outgoing, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.outbox[:min(limit, len(m.outbox))]), nil
+}
+
+// Delivered implements Store.
+func (m *MemoryStore) Delivered(_ context.Context, id int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.outbox = slices.DeleteFunc(m.outbox, func(o Outgoing) bool { return o.ID == id })
+	return nil
 }
 
 // AddFeedback implements Store.
@@ -127,9 +209,9 @@ func (m *MemoryStore) Prune(_ context.Context, before time.Time) (int64, error) 
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var n int64
-	for id, at := range m.delivered {
-		if at.Before(before) {
-			delete(m.delivered, id)
+	for id, r := range m.received {
+		if r.done && r.At.Before(before) {
+			delete(m.received, id)
 			n++
 		}
 	}
@@ -151,6 +233,13 @@ func keepSince[T any](items []T, before time.Time, at func(T) time.Time) ([]T, i
 		}
 	}
 	return kept, len(items) - len(kept)
+}
+
+// FeedbackCount returns how many votes are stored, for tests.
+func (m *MemoryStore) FeedbackCount(context.Context) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.Feedback), nil
 }
 
 // Close implements Store.

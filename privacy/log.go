@@ -3,6 +3,8 @@ package privacy
 import (
 	"context"
 	"log/slog"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -30,7 +32,8 @@ func NewScrubber(secrets ...string) Scrubber {
 
 // Scrub returns text with every secret masked and personal numbers
 // redacted. A Telegram token is also masked in its URL-escaped form
-// ("123%3AABC"), which a proxy's error page may quote.
+// ("123%3AABC"), which a proxy's error page may quote. Network addresses
+// ("127.0.0.1:9090") are kept: a log without them is no help.
 func (s Scrubber) Scrub(text string) string {
 	for _, secret := range s.secrets {
 		text = strings.ReplaceAll(text, secret, SecretMask)
@@ -38,7 +41,35 @@ func (s Scrubber) Scrub(text string) string {
 			text = strings.ReplaceAll(text, esc, SecretMask)
 		}
 	}
-	return Redact(text)
+	var kept []string
+	text = ipAddress.ReplaceAllStringFunc(text, func(ip string) string {
+		if !validIPv4(ip) {
+			return ip
+		}
+		kept = append(kept, ip)
+		return ipHold
+	})
+	text = Redact(text)
+	for _, ip := range kept {
+		text = strings.Replace(text, ipHold, ip, 1)
+	}
+	return text
+}
+
+// ipAddress matches an IPv4 address with an optional port.
+var ipAddress = regexp.MustCompile(`\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?::\d{1,5})?\b`)
+
+// ipHold stands in for an address while the rest is redacted.
+const ipHold = "\x00ip\x00"
+
+func validIPv4(s string) bool {
+	host, _, _ := strings.Cut(s, ":")
+	for _, octet := range strings.Split(host, ".") {
+		if n, err := strconv.Atoi(octet); err != nil || n > 255 {
+			return false
+		}
+	}
+	return true
 }
 
 // Handler returns a slog.Handler that scrubs the message and every string,

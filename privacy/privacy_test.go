@@ -127,4 +127,7 @@ func TestScrubberHandler(t *testing.T) {
 	if got := s.Scrub("loa: connect to Telegram: Cannot POST /bot" + token + "/getMe"); strings.Contains(got, "secret") {
 		t.Errorf("Scrub: %s", got)
 	}
+	if got := s.Scrub("admin 127.0.0.1:9090, caller 0912.345.678, stk 190.567.890.123"); got != "admin 127.0.0.1:9090, caller [số], stk [số]" {
+		t.Errorf("Scrub keeps addresses and hides numbers: %s", got)
+	}
 }

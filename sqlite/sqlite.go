@@ -122,14 +122,96 @@ func (s *Store) SaveSession(ctx context.Context, userID int64, sess bot.Session)
 	return nil
 }
 
-// FirstDelivery implements bot.Store.
-func (s *Store) FirstDelivery(ctx context.Context, updateID int64, at time.Time) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO deliveries (update_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING`, updateID, at.UnixMilli())
+// Receive implements bot.Store.
+func (s *Store) Receive(ctx context.Context, id int64, raw []byte, at time.Time) (bool, error) {
+	if raw == nil {
+		raw = []byte{}
+	}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO journal (update_id, at, raw) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, id, at.UnixMilli(), raw)
 	if err != nil {
 		return false, fmt.Errorf("record update: %w", err)
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// Unprocessed implements bot.Store.
+func (s *Store) Unprocessed(ctx context.Context) ([]bot.Received, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT update_id, at, raw FROM journal WHERE processed = 0 ORDER BY update_id`)
+	if err != nil {
+		return nil, fmt.Errorf("read unprocessed updates: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.Received
+	for rows.Next() {
+		var r bot.Received
+		var at int64
+		if err := rows.Scan(&r.ID, &at, &r.Raw); err != nil {
+			return nil, err
+		}
+		r.At = time.UnixMilli(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Complete implements bot.Store.
+func (s *Store) Complete(ctx context.Context, id int64, out []bot.Outgoing) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store replies: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE journal SET processed = 1, raw = '' WHERE update_id = ? AND processed = 0`, id)
+	if err != nil {
+		return fmt.Errorf("store replies: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		// Never received (the journal could not be written then), or already
+		// processed, when its replies were queued: queue them only once.
+		res, err := tx.ExecContext(ctx, `INSERT INTO journal (update_id, at, raw, processed) VALUES (?, ?, '', 1) ON CONFLICT DO NOTHING`, id, time.Now().UnixMilli())
+		if err != nil {
+			return fmt.Errorf("store replies: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+	}
+	for _, o := range out {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (chat, grp, payload) VALUES (?, ?, ?)`, o.Chat, o.Group, o.Payload); err != nil {
+			return fmt.Errorf("store replies: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store replies: %w", err)
+	}
+	return nil
+}
+
+// Unsent implements bot.Store.
+func (s *Store) Unsent(ctx context.Context, limit int) ([]bot.Outgoing, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, chat, grp, payload FROM outbox ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.Outgoing
+	for rows.Next() {
+		var o bot.Outgoing
+		if err := rows.Scan(&o.ID, &o.Chat, &o.Group, &o.Payload); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// Delivered implements bot.Store.
+func (s *Store) Delivered(ctx context.Context, id int64) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("mark reply sent: %w", err)
+	}
+	return nil
 }
 
 // AddFeedback implements bot.Store.
@@ -156,8 +238,8 @@ func (s *Store) LogQuestion(ctx context.Context, q bot.LoggedQuestion) error {
 // Prune implements bot.Store.
 func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
 	var total int64
-	for _, table := range []string{"questions", "feedback", "deliveries"} {
-		res, err := s.db.ExecContext(ctx, `DELETE FROM `+table+` WHERE at < ?`, before.UnixMilli())
+	for table, done := range map[string]string{"questions": "", "feedback": "", "journal": " AND processed = 1"} {
+		res, err := s.db.ExecContext(ctx, `DELETE FROM `+table+` WHERE at < ?`+done, before.UnixMilli())
 		if err != nil {
 			return total, fmt.Errorf("prune %s: %w", table, err)
 		}
@@ -165,6 +247,13 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
 		total += n
 	}
 	return total, nil
+}
+
+// FeedbackCount returns how many votes are stored, for tests.
+func (s *Store) FeedbackCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM feedback`).Scan(&n)
+	return n, err
 }
 
 // Questions returns the logged questions since a time, newest first, for

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"loa/bot"
+	"loa/bot/storetest"
 	"loa/knowledge"
 	"loa/review"
 )
@@ -47,28 +48,11 @@ func TestSessionsSurviveRestart(t *testing.T) {
 	}
 }
 
-func TestFirstDeliveryAndPrune(t *testing.T) {
-	ctx := context.Background()
-	s, _ := openTemp(t)
-	defer s.Close()
-	old, now := time.Now().Add(-100*24*time.Hour), time.Now()
-	if first, _ := s.FirstDelivery(ctx, 1, old); !first {
-		t.Fatal("first delivery not new")
-	}
-	if again, _ := s.FirstDelivery(ctx, 1, now); again {
-		t.Fatal("redelivered update taken as new")
-	}
-	s.LogQuestion(ctx, bot.LoggedQuestion{At: old, Lang: "vi", Text: "cũ", Outcome: "none"})
-	s.LogQuestion(ctx, bot.LoggedQuestion{At: now, Lang: "vi", Text: "mới [số]", Outcome: "direct", Procedure: "id-card"})
-	s.AddFeedback(ctx, bot.Feedback{At: old, Procedure: "id-card", Lang: "vi", Helpful: true})
-	n, err := s.Prune(ctx, now.Add(-90*24*time.Hour))
-	if err != nil || n != 3 {
-		t.Fatalf("pruned %d rows (%v), want 3", n, err)
-	}
-	qs, err := s.Questions(ctx, time.Time{})
-	if err != nil || len(qs) != 1 || qs[0].Text != "mới [số]" {
-		t.Errorf("questions after prune: %+v %v", qs, err)
-	}
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) bot.Store {
+		s, _ := openTemp(t)
+		return s
+	})
 }
 
 func TestRefusesNewerSchema(t *testing.T) {

@@ -13,6 +13,8 @@ type Metrics struct {
 	Dropped         prometheus.Counter
 	WebhookRejected prometheus.Counter
 	FloodLimited    prometheus.Counter
+	Replayed        prometheus.Counter     // updates answered after a restart
+	StateErrors     *prometheus.CounterVec // by operation
 }
 
 // NewMetrics creates the metrics and registers them on reg.
@@ -32,7 +34,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "loa_telegram_api_errors_total", Help: "Failed Bot API calls that were retried, by reason (429, error).",
 		}, []string{"reason"}),
 		Dropped: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "loa_replies_dropped_total", Help: "Replies that could not be sent after every retry.",
+			Name: "loa_replies_dropped_total", Help: "Replies never delivered: Telegram refused them for good (blocked, chat gone), or they failed for 10 minutes.",
 		}),
 		WebhookRejected: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "loa_webhook_rejected_total", Help: "Webhook requests refused for a missing or wrong secret.",
@@ -40,7 +42,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		FloodLimited: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "loa_flood_limited_total", Help: "Messages refused because a user sent too many too fast.",
 		}),
+		Replayed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "loa_updates_replayed_total", Help: "Updates received before a restart and answered after it.",
+		}),
+		StateErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "loa_state_errors_total", Help: "Failed reads and writes of the state database (a full disk, a read-only file), by operation; Loa answers without it.",
+		}, []string{"op"}),
 	}
-	reg.MustRegister(m.Updates, m.Answers, m.Latency, m.APIErrors, m.Dropped, m.WebhookRejected, m.FloodLimited)
+	reg.MustRegister(m.Updates, m.Answers, m.Latency, m.APIErrors, m.Dropped, m.WebhookRejected, m.FloodLimited, m.Replayed, m.StateErrors)
 	return m
 }

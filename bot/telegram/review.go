@@ -149,7 +149,8 @@ func (a *Adapter) decide(ctx context.Context, c *conversation, from *models.User
 		return err
 	}
 	if action == review.Correct {
-		if err := c.sendText(ctx, "review.saved", nil); err != nil {
+		// At once, like the item that follows it, so the two keep their order.
+		if _, err := c.send(ctx, message{HTML: esc(a.catalog.Text(string(c.lang()), "review.saved", nil))}); err != nil {
 			return err
 		}
 	}

@@ -38,6 +38,34 @@ type sender struct {
 	attempts int
 	backoff  time.Duration
 	onRetry  func(reason string)
+	paused   time.Time // after a 429, nothing is sent before this
+}
+
+// pause holds every send for d: Telegram's retry_after applies to the bot,
+// not to the one chat that met it.
+func (s *sender) pause(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if until := time.Now().Add(d); until.After(s.paused) {
+		s.paused = until
+	}
+}
+
+// ready waits out a pause, then for chatID's budget (0: none) and the
+// global one.
+func (s *sender) ready(ctx context.Context, chatID int64, group bool) error {
+	s.mu.Lock()
+	until := s.paused
+	s.mu.Unlock()
+	if d := time.Until(until); d > 0 && !sleep(ctx, d) {
+		return ctx.Err()
+	}
+	if chatID != 0 {
+		if err := s.chatLimiter(chatID, group).Wait(ctx); err != nil {
+			return err
+		}
+	}
+	return s.global.Wait(ctx)
 }
 
 func newSender(l Limits, onRetry func(string)) *sender {
@@ -87,17 +115,14 @@ func (s *sender) pruneIdle() {
 	s.pruneAt = max(minPruneAt, 2*len(s.perChat))
 }
 
-// do runs call within the limits of chatID, retrying what can be retried.
+// do runs call within the limits of chatID, retrying what can be retried
+// for a few seconds: for calls a user waits on (a button's spinner, inline
+// results). Replies go through the outbox, which retries for minutes.
 func (s *sender) do(ctx context.Context, chatID int64, group bool, call func(context.Context) error) error {
 	var err error
 	wait := s.backoff
 	for attempt := 1; attempt <= s.attempts; attempt++ {
-		if chatID != 0 {
-			if err := s.chatLimiter(chatID, group).Wait(ctx); err != nil {
-				return err
-			}
-		}
-		if err := s.global.Wait(ctx); err != nil {
+		if err := s.ready(ctx, chatID, group); err != nil {
 			return err
 		}
 		if err = call(ctx); err == nil {
@@ -107,9 +132,7 @@ func (s *sender) do(ctx context.Context, chatID int64, group bool, call func(con
 		switch {
 		case errors.As(err, &tooMany):
 			s.onRetry("429")
-			if !sleep(ctx, time.Duration(max(1, tooMany.RetryAfter))*time.Second) {
-				return ctx.Err()
-			}
+			s.pause(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
 		case permanent(err):
 			return err
 		default:

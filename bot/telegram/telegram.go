@@ -5,9 +5,11 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -59,6 +61,10 @@ type Adapter struct {
 	metrics   *Metrics
 	flood     *floodGuard
 	refusals  *rate.Limiter // how often a refused webhook call is logged
+	gate      *journalGate
+	outbox    *outbox
+	health    health
+	stateLog  *rate.Limiter // how often a failing state store is logged
 }
 
 // New connects to the Bot API (getMe) and returns an Adapter.
@@ -90,6 +96,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		metrics:  cfg.Metrics,
 		flood:    newFloodGuard(cfg.FloodLimit),
 		refusals: rate.NewLimiter(rate.Every(10*time.Second), 1),
+		stateLog: rate.NewLimiter(rate.Every(10*time.Second), 1),
 	}
 	if cfg.Reviews != nil {
 		a.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, pending: map[int64]pendingItem{}}
@@ -98,11 +105,16 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		a.metrics.APIErrors.WithLabelValues(reason).Inc()
 		a.log.Warn("telegram: retrying a call", "reason", reason)
 	})
+	a.gate = newJournalGate()
+	a.outbox = newOutbox(a)
 	opts := []tgbot.Option{
-		tgbot.WithDefaultHandler(a.handle), // the library's default would log whole updates
-		tgbot.WithNotAsyncHandlers(),       // order and bounds come from the dispatcher
-		tgbot.WithSkipGetMe(),              // New calls getMe itself, once
+		tgbot.WithDefaultHandler(a.receive), // the library's default would log whole updates
+		tgbot.WithNotAsyncHandlers(),        // order and bounds come from the dispatcher
+		tgbot.WithSkipGetMe(),               // New calls getMe itself, once
 		tgbot.WithErrorsHandler(func(err error) { a.log.Warn("telegram: client error", "err", libError(err)) }),
+		// getUpdates acknowledges every update before its offset: it waits
+		// until those are in the journal, so a crash loses none.
+		tgbot.WithHTTPClient(time.Minute, &gatedClient{client: &http.Client{Timeout: time.Minute}, gate: a.gate}),
 	}
 	if cfg.ServerURL != "" {
 		opts = append(opts, tgbot.WithServerURL(cfg.ServerURL))
@@ -120,24 +132,86 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 }
 
 // Run takes updates by long polling until ctx ends, then finishes the
-// updates in flight (for at most grace) and returns.
+// updates in flight and sends their replies (for at most grace) and
+// returns. Updates received before a crash, and replies not yet sent, are
+// taken up first.
 func (a *Adapter) Run(ctx context.Context, grace time.Duration) error {
 	// Polling while a webhook is set gets 409 Conflict.
 	if _, err := a.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
 		return fmt.Errorf("delete webhook before polling: %w", err)
 	}
+	stopOutbox := a.start(ctx)
 	a.api.Start(ctx)
-	return a.drain(grace)
+	return a.drain(grace, stopOutbox)
 }
 
-func (a *Adapter) drain(grace time.Duration) error {
+// start replays the journal and starts the outbox; the function it returns
+// stops the outbox.
+func (a *Adapter) start(ctx context.Context) (stopOutbox func()) {
+	octx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { a.outbox.run(octx); close(done) }()
+	a.replay(ctx)
+	return func() { cancel(); <-done }
+}
+
+// replay queues the updates received but never processed (the process
+// stopped before their effects were stored).
+func (a *Adapter) replay(ctx context.Context) {
+	pending, err := a.store.Unprocessed(ctx)
+	if err != nil {
+		a.stateError("journal", err)
+		return
+	}
+	for _, r := range pending {
+		var u models.Update
+		if err := json.Unmarshal(r.Raw, &u); err != nil {
+			a.log.Error("telegram: unreadable update in the journal skipped", "update", r.ID, "err", err)
+			a.store.Complete(ctx, r.ID, nil)
+			continue
+		}
+		a.metrics.Replayed.Inc()
+		a.queue(&u)
+	}
+	if len(pending) > 0 {
+		a.log.Info("telegram: answering updates received before the restart", "updates", len(pending))
+	}
+}
+
+// drain finishes the updates in flight and sends the replies queued, all
+// within grace; replies still unsent stay queued for the next start.
+func (a *Adapter) drain(grace time.Duration, stopOutbox func()) error {
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
+	defer stopOutbox()
 	if err := a.dispatch.wait(ctx); err != nil {
 		return fmt.Errorf("updates still in flight after %v: %w", grace, err)
 	}
+	a.outbox.notify()
+	for !a.outbox.idle(ctx) {
+		if !sleep(ctx, 20*time.Millisecond) { // the outbox has no event for "empty"
+			break
+		}
+	}
 	return nil
 }
+
+// Close releases nothing yet held beyond Run; it is here so the adapter
+// can be closed like the stores it works with.
+func (a *Adapter) Close() error { return nil }
+
+// stateError logs and counts a failure to read or write the state store:
+// Loa keeps answering from the knowledge base, and /healthz says so.
+func (a *Adapter) stateError(op string, err error) {
+	a.metrics.StateErrors.WithLabelValues(op).Inc()
+	a.health.fail(err)
+	if a.stateLog.Allow() {
+		a.log.Error("telegram: state store failing; answering without it", "op", op, "err", err)
+	}
+}
+
+// Health reports whether the state store worked lately; nil when it did.
+func (a *Adapter) Health() error { return a.health.err() }
 
 // libError is what may be logged of an error from the client library: it
 // can quote whole updates (bodies it failed to decode), which hold message
@@ -153,21 +227,42 @@ func libError(err error) string {
 	return privacy.Redact(s)
 }
 
-// handle receives every update; it only queues work, per user: a user's
-// updates run one after another (their session is loaded and saved around
-// each), different users' side by side.
-func (a *Adapter) handle(_ context.Context, _ *tgbot.Bot, u *models.Update) {
+// receive takes every update as the library delivers it: it records the
+// update in the journal (so it survives a crash) before returning, which
+// is before polling acknowledges it or the webhook answers 200, then queues
+// its work, per user: a user's updates run one after another (their
+// session is loaded and saved around each), different users' side by side.
+func (a *Adapter) receive(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
+	defer a.gate.received(u.ID)
+	raw, err := json.Marshal(u)
+	if err != nil {
+		a.log.Error("telegram: update cannot be encoded", "err", err)
+		return
+	}
+	fresh, err := a.store.Receive(context.WithoutCancel(ctx), u.ID, raw, time.Now())
+	switch {
+	case err != nil:
+		a.stateError("journal", err) // answered all the same, only not across a crash
+	case !fresh:
+		a.metrics.Updates.WithLabelValues("duplicate").Inc()
+		return
+	}
+	a.queue(u)
+}
+
+// queue runs an update's work on the dispatcher.
+func (a *Adapter) queue(u *models.Update) {
 	a.dispatch.submit(updateUser(u), func() {
 		ctx, cancel := context.WithTimeout(context.Background(), a.timeout)
 		defer cancel()
-		defer func() {
-			// One bad update must not take the bot down for everyone.
-			if r := recover(); r != nil {
-				a.log.Error("telegram: update handler panicked", "panic", fmt.Sprint(r))
-			}
-		}()
 		start := time.Now()
-		kind, err := a.process(ctx, u)
+		kind, out, err := a.run(ctx, u)
+		if err := a.store.Complete(context.WithoutCancel(ctx), u.ID, out); err != nil {
+			a.stateError("outbox", err)
+			a.outbox.keep(out)
+		} else {
+			a.outbox.notify()
+		}
 		a.metrics.Updates.WithLabelValues(kind).Inc()
 		a.metrics.Latency.Observe(time.Since(start).Seconds())
 		attrs := []any{"kind", kind, "took", time.Since(start).Round(time.Millisecond)}
@@ -177,6 +272,20 @@ func (a *Adapter) handle(_ context.Context, _ *tgbot.Bot, u *models.Update) {
 		}
 		a.log.Debug("telegram: update handled", attrs...)
 	})
+}
+
+// run processes one update and returns the replies it queued. One bad
+// update must not take the bot down for everyone: a panic is an error.
+func (a *Adapter) run(ctx context.Context, u *models.Update) (kind string, out []bot.Outgoing, err error) {
+	c := &conversation{a: a}
+	defer func() {
+		if r := recover(); r != nil {
+			kind, err = "panic", fmt.Errorf("update handler panicked: %v", r)
+		}
+		out = c.out
+	}()
+	kind, err = a.process(ctx, c, u)
+	return kind, c.out, err
 }
 
 func updateUser(u *models.Update) int64 {
@@ -193,48 +302,49 @@ func updateUser(u *models.Update) int64 {
 	return 0
 }
 
-// process handles one update and says what kind it was (never its text).
-func (a *Adapter) process(ctx context.Context, u *models.Update) (string, error) {
-	first, err := a.store.FirstDelivery(ctx, u.ID, time.Now())
-	if err != nil {
-		return "", err
-	}
-	if !first {
-		return "duplicate", nil
-	}
+// process handles one update and says what kind it was (never its text);
+// the replies it makes collect in c.
+func (a *Adapter) process(ctx context.Context, c *conversation, u *models.Update) (string, error) {
 	switch {
 	case u.Message != nil:
-		return "message", a.message(ctx, u.Message)
+		return "message", a.message(ctx, c, u.Message)
 	case u.CallbackQuery != nil:
-		return "callback", a.callback(ctx, u.CallbackQuery)
+		return "callback", a.callback(ctx, c, u.CallbackQuery)
 	case u.InlineQuery != nil && u.InlineQuery.From != nil:
 		return "inline", a.inline(ctx, u.InlineQuery)
 	}
 	return "other", nil
 }
 
-// conversation is one user's turn: the session, loaded and saved around it.
+// conversation is one user's turn: the session, loaded and saved around
+// it, and the replies it queues.
 type conversation struct {
 	a       *Adapter
 	userID  int64
 	chatID  int64
 	group   bool
 	session bot.Session
+	out     []bot.Outgoing
 }
 
-func (a *Adapter) open(ctx context.Context, userID, chatID int64, group bool) (*conversation, error) {
-	s, err := a.store.LoadSession(ctx, userID)
+// open loads the user's session. When the store fails the turn goes on
+// with a fresh one: an answer matters more than a remembered language.
+func (c *conversation) open(ctx context.Context, userID, chatID int64, group bool) {
+	c.userID, c.chatID, c.group = userID, chatID, group
+	s, err := c.a.store.LoadSession(ctx, userID)
 	if err != nil {
-		return nil, err
+		c.a.stateError("session", err)
 	}
-	return &conversation{a: a, userID: userID, chatID: chatID, group: group, session: s}, nil
+	c.session = s
 }
 
-func (c *conversation) save(ctx context.Context) error {
-	return c.a.store.SaveSession(ctx, c.userID, c.session)
+func (c *conversation) save(ctx context.Context) {
+	if err := c.a.store.SaveSession(ctx, c.userID, c.session); err != nil {
+		c.a.stateError("session", err)
+	}
 }
 
-func (a *Adapter) message(ctx context.Context, m *models.Message) error {
+func (a *Adapter) message(ctx context.Context, c *conversation, m *models.Message) error {
 	if m.From == nil {
 		return nil // channel posts
 	}
@@ -243,10 +353,8 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) error {
 	if !addressed {
 		return nil
 	}
-	c, err := a.open(ctx, m.From.ID, m.Chat.ID, group)
-	if err != nil {
-		return err
-	}
+	c.open(ctx, m.From.ID, m.Chat.ID, group)
+	var err error
 	switch a.flood.check(m.From.ID, time.Now()) {
 	case floodWarn:
 		a.metrics.FloodLimited.Inc()
@@ -281,12 +389,10 @@ func (a *Adapter) message(ctx context.Context, m *models.Message) error {
 		}
 		a.metrics.Answers.WithLabelValues(bot.Outcome(replies)).Inc()
 		if err := a.logQuestion(ctx, c, in, replies); err != nil {
-			a.log.Warn("telegram: question log", "err", err) // the answer matters more than the log
+			a.stateError("question log", err) // the answer matters more than the log
 		}
 	}
-	if err := c.save(ctx); err != nil {
-		return err
-	}
+	c.save(ctx)
 	return c.reply(ctx, replies)
 }
 
@@ -405,13 +511,16 @@ func (c *conversation) sendPicker(ctx context.Context, text string) error {
 	return c.sendMessage(ctx, languagePicker(text))
 }
 
-func (c *conversation) sendMessage(ctx context.Context, m message) error {
-	_, err := c.send(ctx, m)
-	return err
+// sendMessage queues m in the outbox, which sends it after the update's
+// effects are stored.
+func (c *conversation) sendMessage(_ context.Context, m message) error {
+	c.out = append(c.out, encode(c.chatID, c.group, []message{m})...)
+	return nil
 }
 
-// send sends m, split as Telegram requires, and returns the id of the last
-// message sent (the one with the keyboard).
+// send sends m at once, split as Telegram requires, and returns the id of
+// the last message sent (the one with the keyboard): for the review desk,
+// which must know which message showed an item.
 func (c *conversation) send(ctx context.Context, m message) (int, error) {
 	var last int
 	parts := split(m.HTML, maxMessage)
@@ -460,17 +569,14 @@ func (a *Adapter) logQuestion(ctx context.Context, c *conversation, in bot.Input
 }
 
 // callback handles a button press. Data is short: kind, then ids.
-func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) error {
+func (a *Adapter) callback(ctx context.Context, c *conversation, q *models.CallbackQuery) error {
 	chatID := q.From.ID
 	group := false
 	if q.Message.Message != nil {
 		chatID = q.Message.Message.Chat.ID
 		group = q.Message.Message.Chat.Type != models.ChatTypePrivate
 	}
-	c, err := a.open(ctx, q.From.ID, chatID, group)
-	if err != nil {
-		return err
-	}
+	c.open(ctx, q.From.ID, chatID, group)
 	answer := ""
 	var replies []bot.Reply
 	kind, rest, _ := strings.Cut(q.Data, ":")
@@ -513,7 +619,7 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) error {
 		id, vote, _ := strings.Cut(rest, ":")
 		err := a.store.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: id, Lang: string(c.lang()), Helpful: vote == "1", Voter: bot.VoterKey("telegram", q.From.ID)})
 		if err != nil {
-			return err
+			a.stateError("feedback", err) // the thanks is still said
 		}
 		answer = a.catalog.Text(string(c.lang()), "feedback.thanks", nil)
 	}
@@ -527,8 +633,6 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery) error {
 	if len(replies) == 0 {
 		return nil
 	}
-	if err := c.save(ctx); err != nil {
-		return err
-	}
+	c.save(ctx)
 	return c.reply(ctx, replies)
 }

@@ -496,21 +496,73 @@ func TestCommandsAndMenu(t *testing.T) {
 }
 
 // A reply that fails every retry is logged and counted, never silently lost.
-func TestDroppedReplyCounted(t *testing.T) {
+// A reply is retried through server errors until it is delivered, and
+// dropped (and counted) only when Telegram says it never can be, or after
+// the outbox's retry budget.
+func TestRepliesRetriedUntilDelivered(t *testing.T) {
 	h := start(t, nil)
-	for i := 0; i < h.adapter.send.attempts; i++ {
+	for range 8 {
 		h.fake.Fail("sendMessage", telegramtest.Fault{Status: 502})
 	}
 	h.fake.Push(telegramtest.Text(62, "lam so do"))
-	if _, err := h.fake.WaitCalls("sendMessage", h.adapter.send.attempts, 5*time.Second); err != nil {
-		t.Fatal(err)
+	calls := h.expect(t, 9)
+	if !strings.Contains(lastText(calls), "sổ đỏ") {
+		t.Errorf("reply after the errors: %q", lastText(calls))
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for testutil.ToFloat64(h.metrics.Dropped) != 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	if got := testutil.ToFloat64(h.metrics.Dropped); got != 0 {
+		t.Errorf("dropped %v replies that were delivered", got)
 	}
-	if got := testutil.ToFloat64(h.metrics.Dropped); got != 1 {
-		t.Errorf("dropped replies counted %v, want 1", got)
+
+	h.fake.Fail("sendMessage", telegramtest.Fault{Status: 403})
+	h.fake.Push(telegramtest.Text(63, "lam so do"))
+	h.fake.Push(telegramtest.Text(64, "lam so do"))
+	h.expect(t, 11) // the blocked chat's one attempt, and the other's reply
+	awaitCount(t, h.metrics.Dropped, 1)
+
+	h.adapter.outbox.maxRetry = 0 // a server that never recovers
+	for range 3 {
+		h.fake.Fail("sendMessage", telegramtest.Fault{Status: 500})
+	}
+	h.fake.Push(telegramtest.Text(65, "lam so do"))
+	awaitCount(t, h.metrics.Dropped, 2)
+}
+
+// awaitCount waits until c reaches want; the counter has no event to await.
+func awaitCount(t *testing.T, c prometheus.Collector, want float64) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); testutil.ToFloat64(c) < want && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := testutil.ToFloat64(c); got != want {
+		t.Errorf("counted %v, want %v", got, want)
+	}
+}
+
+// After one 429, no reply to any chat goes out before retry_after.
+func TestRetryAfterHoldsEveryChat(t *testing.T) {
+	h := start(t, nil)
+	var mu sync.Mutex
+	var sends []time.Time
+	h.fake.Observe(func(c telegramtest.Call) {
+		if c.Method == "sendMessage" {
+			mu.Lock()
+			sends = append(sends, time.Now())
+			mu.Unlock()
+		}
+	})
+	h.fake.Fail("sendMessage", telegramtest.Fault{Status: 429, RetryAfter: 1})
+	h.fake.Push(telegramtest.Text(70, "lam so do"))
+	h.expect(t, 1)
+	for user := int64(71); user < 81; user++ {
+		h.fake.Push(telegramtest.Text(user, "lam so do"))
+	}
+	h.expect(t, 12)
+	mu.Lock()
+	defer mu.Unlock()
+	for i, at := range sends[1:] {
+		if d := at.Sub(sends[0]); d < time.Second {
+			t.Errorf("send %d went out %v after the 429, inside its retry_after of 1 s", i+1, d)
+		}
 	}
 }
 

@@ -41,11 +41,13 @@ func (a *Adapter) RunWebhook(ctx context.Context, ln net.Listener, publicURL, se
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          log.New(io.Discard, "", 0), // TLS and header noise from scanners
 	}
+	stopOutbox := a.start(ctx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(limitListener(ln, maxWebhookConns)) }()
 	select {
 	case <-ctx.Done():
 	case err := <-served: // the listener failed: nothing would ever arrive
+		stopOutbox()
 		return fmt.Errorf("webhook server: %w", err)
 	}
 	// Stop taking calls, letting those in flight queue their update; then
@@ -59,13 +61,14 @@ func (a *Adapter) RunWebhook(ctx context.Context, ln net.Listener, publicURL, se
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("webhook server: %w", err)
 	}
-	return a.drain(time.Until(deadline))
+	return a.drain(time.Until(deadline), stopOutbox)
 }
 
 // webhookHandler checks the secret (the library would only log a wrong one
-// and answer 200), decodes the update and queues it before answering, so an
-// update Telegram saw accepted is never lost at shutdown, and a malformed
-// body is never logged (it holds message text).
+// and answer 200), decodes the update and records it in the journal before
+// answering, so an update Telegram saw accepted is never lost, at shutdown
+// or in a crash, and a malformed body is never logged (it holds message
+// text).
 func (a *Adapter) webhookHandler(secret string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -95,7 +98,8 @@ func (a *Adapter) webhookHandler(secret string) http.Handler {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		a.handle(r.Context(), a.api, &u)
+		// 200 only once the update is in the journal.
+		a.receive(r.Context(), a.api, &u)
 	})
 }
 

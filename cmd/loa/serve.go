@@ -144,7 +144,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	admin, err := startAdmin(cfg.adminAddr, reg, log)
+	admin, err := startAdmin(cfg.adminAddr, reg, adapter.Health, log)
 	if err != nil {
 		return err
 	}
@@ -180,14 +180,23 @@ func serveWebhook(ctx context.Context, adapter *telegram.Adapter, cfg serveConfi
 	return adapter.RunWebhook(ctx, ln, cfg.webhookURL, cfg.webhookSecret, cfg.grace)
 }
 
-// startAdmin serves /healthz and /metrics.
-func startAdmin(addr string, reg *prometheus.Registry, log *slog.Logger) (io.Closer, error) {
+// startAdmin serves /healthz and /metrics. /healthz answers 503 while the
+// state database fails (a full disk, a read-only file): Loa still answers
+// from the knowledge base then, but remembers nothing and may lose replies
+// in a crash.
+func startAdmin(addr string, reg *prometheus.Registry, health func() error, log *slog.Logger) (io.Closer, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("admin server: listen on %s: %w", addr, err)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		if err := health(); err != nil {
+			http.Error(w, "degraded: the state database is failing ("+privacy.Redact(err.Error())+"); answering from the knowledge base without it", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ok\n")
+	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() {

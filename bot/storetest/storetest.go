@@ -1,0 +1,150 @@
+// Package storetest is the conformance test every bot.Store must pass:
+// the in-memory store and SQLite (and any later backend) run the same
+// table.
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"loa/bot"
+	"loa/knowledge"
+)
+
+// Run runs every conformance test against stores made by open.
+func Run(t *testing.T, open func(t *testing.T) bot.Store) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, s bot.Store)
+	}{
+		{"sessions", sessions},
+		{"journal", journal},
+		{"outbox", outbox},
+		{"one vote per voter", votes},
+		{"prune", prune},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := open(t)
+			t.Cleanup(func() { s.Close() })
+			tt.run(t, s)
+		})
+	}
+}
+
+func sessions(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	if got, err := s.LoadSession(ctx, 1); err != nil || got.Lang != "" {
+		t.Fatalf("unknown user: %+v %v", got, err)
+	}
+	at := time.UnixMilli(time.Now().UnixMilli())
+	want := bot.Session{Lang: knowledge.Hmong, Last: "id-card", LastAt: at, Choices: []string{"a", "category:b"}, Offered: true}
+	if err := s.SaveSession(ctx, 1, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.LoadSession(ctx, 1)
+	if err != nil || got.Lang != want.Lang || got.Last != want.Last || !got.LastAt.Equal(at) || len(got.Choices) != 2 || got.Choices[1] != "category:b" || !got.Offered {
+		t.Errorf("got %+v %v, want %+v", got, err, want)
+	}
+}
+
+func journal(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	now := time.Now()
+	for _, id := range []int64{7, 5, 6} {
+		if fresh, err := s.Receive(ctx, id, []byte(`{"update_id":1}`), now); err != nil || !fresh {
+			t.Fatalf("receive %d: %v %v", id, fresh, err)
+		}
+	}
+	if again, err := s.Receive(ctx, 5, []byte("x"), now); err != nil || again {
+		t.Fatalf("a redelivered update taken as new (%v)", err)
+	}
+	if err := s.Complete(ctx, 5, []bot.Outgoing{{Chat: 1, Payload: []byte("a")}}); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := s.Unprocessed(ctx)
+	if err != nil || len(pending) != 2 || pending[0].ID != 6 || pending[1].ID != 7 || string(pending[0].Raw) != `{"update_id":1}` {
+		t.Fatalf("unprocessed %+v %v, want 6 and 7 with their bodies", pending, err)
+	}
+	// Completing twice queues the replies once.
+	if err := s.Complete(ctx, 5, []bot.Outgoing{{Chat: 1, Payload: []byte("a")}}); err != nil {
+		t.Fatal(err)
+	}
+	// An update never received (the journal was not writable) is completed
+	// once too.
+	s.Complete(ctx, 99, []bot.Outgoing{{Chat: 2, Payload: []byte("b")}})
+	s.Complete(ctx, 99, []bot.Outgoing{{Chat: 2, Payload: []byte("b")}})
+	if again, _ := s.Receive(ctx, 99, nil, now); again {
+		t.Error("a completed update received again as new")
+	}
+	out, err := s.Unsent(ctx, 10)
+	if err != nil || len(out) != 2 {
+		t.Fatalf("outbox %+v %v, want 2 replies", out, err)
+	}
+}
+
+func outbox(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	s.Receive(ctx, 1, nil, time.Now())
+	msgs := []bot.Outgoing{{Chat: 10, Payload: []byte("1")}, {Chat: 11, Group: true, Payload: []byte("2")}, {Chat: 10, Payload: []byte("3")}}
+	if err := s.Complete(ctx, 1, msgs); err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.Unsent(ctx, 10)
+	if err != nil || len(out) != 3 {
+		t.Fatalf("%+v %v", out, err)
+	}
+	for i, o := range out {
+		if string(o.Payload) != string(msgs[i].Payload) || o.Chat != msgs[i].Chat || o.Group != msgs[i].Group || i > 0 && o.ID <= out[i-1].ID {
+			t.Errorf("reply %d: %+v, want %+v in order", i, o, msgs[i])
+		}
+	}
+	if first, _ := s.Unsent(ctx, 1); len(first) != 1 {
+		t.Errorf("limit not kept: %d", len(first))
+	}
+	if err := s.Delivered(ctx, out[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if rest, _ := s.Unsent(ctx, 10); len(rest) != 2 || rest[0].ID != out[0].ID || rest[1].ID != out[2].ID {
+		t.Errorf("after delivery: %+v", rest)
+	}
+}
+
+func votes(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	voter := bot.VoterKey("telegram", 7)
+	for i := range 30 {
+		if err := s.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: "id-card", Lang: "vi", Helpful: i%2 == 0, Voter: voter}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c, ok := s.(interface {
+		FeedbackCount(context.Context) (int, error)
+	}); ok {
+		if n, err := c.FeedbackCount(ctx); err != nil || n != 1 {
+			t.Errorf("%d feedback rows from one voter on one card (%v), want 1", n, err)
+		}
+	}
+}
+
+func prune(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	old, now := time.Now().Add(-100*24*time.Hour), time.Now()
+	s.Receive(ctx, 1, nil, old)
+	s.Complete(ctx, 1, nil)
+	s.Receive(ctx, 2, nil, old) // never processed: kept, it must still be answered
+	s.LogQuestion(ctx, bot.LoggedQuestion{At: old, Lang: "vi", Text: "cũ", Outcome: "none"})
+	s.LogQuestion(ctx, bot.LoggedQuestion{At: now, Lang: "vi", Text: "mới", Outcome: "direct"})
+	s.AddFeedback(ctx, bot.Feedback{At: old, Procedure: "id-card", Lang: "vi", Helpful: true})
+	n, err := s.Prune(ctx, now.Add(-90*24*time.Hour))
+	if err != nil || n != 3 {
+		t.Fatalf("pruned %d rows (%v), want 3", n, err)
+	}
+	if pending, _ := s.Unprocessed(ctx); len(pending) != 1 || pending[0].ID != 2 {
+		t.Errorf("an unprocessed update was pruned: %+v", pending)
+	}
+	if again, _ := s.Receive(ctx, 1, nil, now); !again {
+		t.Error("a pruned update is still remembered") // harmless, but Prune said it went
+	}
+}
