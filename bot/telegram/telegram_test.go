@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -686,5 +687,42 @@ func TestWebhookResistsExhaustion(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("status %d", resp.StatusCode)
+	}
+}
+
+// fullDisk is a store whose every write fails, as on a full disk or a
+// database made read-only while running.
+type fullDisk struct{ bot.Store }
+
+var errFull = errors.New("database or disk is full")
+
+func (fullDisk) SaveSession(context.Context, int64, bot.Session) error { return errFull }
+func (fullDisk) Receive(context.Context, int64, []byte, time.Time) (bool, error) {
+	return false, errFull
+}
+func (fullDisk) Complete(context.Context, int64, []bot.Outgoing) error { return errFull }
+func (fullDisk) AddFeedback(context.Context, bot.Feedback) error       { return errFull }
+func (fullDisk) LogQuestion(context.Context, bot.LoggedQuestion) error { return errFull }
+
+// With the state database failing, every question is still answered from
+// the knowledge base, buttons are still answered, and Health says why.
+func TestAnswersWhenStateCannotBeWritten(t *testing.T) {
+	h := start(t, fullDisk{bot.NewMemoryStore()})
+	for u := int64(90); u < 100; u++ {
+		h.fake.Push(telegramtest.Text(u, "lam giay khai sinh"))
+	}
+	h.fake.Push(telegramtest.Callback(90, "f:birth-registration:1"))
+	calls := h.expect(t, 10)
+	if !strings.Contains(lastText(calls), "khai sinh") {
+		t.Errorf("reply: %q", lastText(calls))
+	}
+	if _, err := h.fake.WaitCalls("answerCallbackQuery", 1, 5*time.Second); err != nil {
+		t.Error("a button kept spinning")
+	}
+	if err := h.adapter.Health(); err == nil || !strings.Contains(err.Error(), "full") {
+		t.Errorf("Health() = %v, want the disk error", err)
+	}
+	if got := testutil.ToFloat64(h.metrics.StateErrors.WithLabelValues("journal")); got < 10 {
+		t.Errorf("journal failures counted %v, want 10 or more", got)
 	}
 }
