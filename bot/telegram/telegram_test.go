@@ -726,3 +726,94 @@ func TestAnswersWhenStateCannotBeWritten(t *testing.T) {
 		t.Errorf("journal failures counted %v, want 10 or more", got)
 	}
 }
+
+// TestFaultTable replays the adversarial probe's faults on the Bot API
+// while 40 users each wait for a reply, and tallies them (go test -v -run
+// TestFaultTable ./bot/telegram): every reply delivered, once.
+func TestFaultTable(t *testing.T) {
+	const users = 40
+	faults := []struct {
+		name  string
+		fault telegramtest.Fault
+		n     int
+	}{
+		{"429 retry_after 1, 20 times", telegramtest.Fault{Status: 429, RetryAfter: 1}, 20},
+		{"500, 40 times", telegramtest.Fault{Status: 500}, 40},
+		{"502, 40 times", telegramtest.Fault{Status: 502}, 40},
+		{"connection reset, 40 times", telegramtest.Fault{Reset: true}, 40},
+		{"answer after 2 s, 10 times", telegramtest.Fault{Delay: 2 * time.Second}, 10},
+	}
+	for _, f := range faults {
+		t.Run(f.name, func(t *testing.T) {
+			h := start(t, nil)
+			for range f.n {
+				h.fake.Fail("sendMessage", f.fault)
+			}
+			for u := int64(1); u <= users; u++ {
+				h.fake.Push(telegramtest.Text(2000+u, "lam giay khai sinh"))
+			}
+			got := map[string]int{}
+			for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); {
+				got = map[string]int{}
+				for _, c := range h.fake.Calls("sendMessage") {
+					if !c.Failed && strings.Contains(c.Params["text"], "khai sinh") {
+						got[c.Params["chat_id"]]++
+					}
+				}
+				if len(got) == users {
+					break
+				}
+				time.Sleep(20 * time.Millisecond) // calls have no event for "all answered"
+			}
+			delivered, twice := len(got), 0
+			for _, n := range got {
+				if n > 1 {
+					twice++
+				}
+			}
+			t.Logf("| %s | %d | %d | %d |", f.name, delivered, users-delivered, twice)
+			if delivered != users || twice != 0 {
+				t.Errorf("%d of %d delivered, %d twice", delivered, users, twice)
+			}
+		})
+	}
+}
+
+// A group's 25 /ask get 25 replies, queued behind the group's 20 a minute
+// rather than dropped; and a newcomer is answered while 16 busy chats wait
+// for their own send budgets.
+func TestQueuesInsteadOfDropping(t *testing.T) {
+	h := newHarness(t, nil)
+	h.adapter.send.limits = Limits{Global: 1000, PerChat: 20, PerGroup: 50, Burst: 1}
+	run(t, h)
+	for u := int64(1); u <= 25; u++ {
+		h.fake.Push(telegramtest.GroupText(-800, 3000+u, "/ask lam so do", models.MessageEntity{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: 4}))
+	}
+	for u := int64(1); u <= 16; u++ {
+		for range 5 {
+			h.fake.Push(telegramtest.Text(4000+u, "lam so do"))
+		}
+	}
+	h.fake.Push(telegramtest.Text(4999, "lam giay khai sinh"))
+	calls := h.expect(t, 25+16*5+1)
+	group, newcomer, busyAfter := 0, -1, 0
+	for i, c := range calls {
+		switch c.Params["chat_id"] {
+		case "-800":
+			group++
+		case "4999":
+			newcomer = i
+		}
+	}
+	for _, c := range calls[newcomer+1:] {
+		if c.Params["chat_id"] != "-800" {
+			busyAfter++
+		}
+	}
+	if group != 25 {
+		t.Errorf("the group got %d replies, want 25", group)
+	}
+	if busyAfter == 0 {
+		t.Error("the newcomer waited until every busy chat was done")
+	}
+}

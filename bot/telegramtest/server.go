@@ -27,6 +27,7 @@ import (
 type Call struct {
 	Method string
 	Params map[string]string
+	Failed bool // answered with an injected error: nothing was delivered
 }
 
 // Decode unmarshals a JSON-encoded parameter (reply_markup, results…).
@@ -43,6 +44,9 @@ type Fault struct {
 	// proxy or a misrouted server answers ("Cannot POST /bot<token>/getMe").
 	// "{path}" in it is replaced by the request's path, token and all.
 	Body string
+	// Reset drops the connection before the call reaches the server, as a
+	// broken network does.
+	Reset bool
 }
 
 // Server is a fake Bot API.
@@ -223,13 +227,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Lock()
-	call := Call{Method: method, Params: params}
-	s.calls = append(s.calls, call)
-	observe := s.observe
+	if q := s.faults[method]; len(q) > 0 && q[0].Reset {
+		s.faults[method] = q[1:]
+		s.mu.Unlock()
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+			}
+		}
+		return
+	}
 	var fault *Fault
 	if q := s.faults[method]; len(q) > 0 {
 		fault, s.faults[method] = &q[0], q[1:]
 	}
+	call := Call{Method: method, Params: params, Failed: fault != nil && fault.Status != 0}
+	s.calls = append(s.calls, call)
+	observe := s.observe
 	s.notifyLocked()
 	s.mu.Unlock()
 	if observe != nil {
