@@ -6,6 +6,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,7 +95,7 @@ func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 	intents := c.kb.Content().Intents
 	// Emergencies come before every other judgement, even on text too long
 	// or too strange to answer.
-	replies := emergencyReplies(intents.Emergencies(firstRunes(text, MaxInputRunes)))
+	replies := emergencyReplies(calmed(intents, firstRunes(text, MaxInputRunes)))
 	emergency := len(replies) > 0
 	switch {
 	case in.Kind == InputVoice:
@@ -167,6 +168,18 @@ func (c *Core) emergencyAnswer(ctx context.Context, s *Session, text string, num
 		return numbers, nil
 	}
 	return append(numbers, answer...), nil
+}
+
+// calmed returns the emergencies in text, less a plain emergency that the
+// text puts in the past, or makes a lesson or a claim, while asking about
+// papers ("nhà bị cháy năm ngoái, làm lại giấy khai sinh thế nào").
+// Self-harm and violence are never calmed.
+func calmed(intents knowledge.Intents, text string) []knowledge.Intent {
+	found := intents.Emergencies(text)
+	if len(found) == 0 || !intents.Has(text, knowledge.Calm) || !intents.Has(text, knowledge.Request) {
+		return found
+	}
+	return slices.DeleteFunc(found, func(e knowledge.Intent) bool { return e == knowledge.Emergency })
 }
 
 // emergencyReplies gives the lines of each emergency found, most specific

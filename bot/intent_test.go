@@ -205,3 +205,90 @@ func TestMixedMessages(t *testing.T) {
 		t.Errorf("%d messages in testdata/mixed.txt, want 100", n)
 	}
 }
+
+// emergencyEval is bot/testdata/emergency-eval.json: realistic messages
+// written without sight of the detector's phrases, to measure it.
+type emergencyEval map[string]json.RawMessage
+
+type evalLang struct {
+	Emergencies []struct {
+		Text string `json:"text"`
+		Kind string `json:"kind"`
+	} `json:"emergencies"`
+	Lookalikes []string `json:"lookalikes"`
+}
+
+// TestEmergencyEval measures the detector on the held-out set: every
+// emergency must get the numbers first, and never a procedure card alone
+// (go test -v -run TestEmergencyEval ./bot prints the rates). Self-harm and
+// violence must also get their own lines.
+func TestEmergencyEval(t *testing.T) {
+	data, err := os.ReadFile("testdata/emergency-eval.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sets emergencyEval
+	if err := json.Unmarshal(data, &sets); err != nil {
+		t.Fatal(err)
+	}
+	c, _, r := newCore(t)
+	targets := map[knowledge.Lang]struct {
+		min        int
+		detect     float64
+		falseAlarm float64
+	}{
+		knowledge.Vietnamese: {100, 0.95, 0.10},
+		knowledge.Hmong:      {20, 0.95, 0.25},
+		knowledge.Dao:        {20, 0.95, 0.25},
+		knowledge.Tay:        {20, 0.95, 0.25},
+		knowledge.Giay:       {20, 0.95, 0.25},
+	}
+	for _, lang := range knowledge.Langs() {
+		var set evalLang
+		if err := json.Unmarshal(sets[string(lang)], &set); err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		want := targets[lang]
+		if len(set.Emergencies) < want.min {
+			t.Errorf("%s: %d emergencies in the set, want %d or more", lang, len(set.Emergencies), want.min)
+		}
+		detected, specific, needSpecific, alarms := 0, 0, 0, 0
+		for _, e := range set.Emergencies {
+			replies, err := c.Turn(t.Context(), &Session{Lang: lang}, Input{Text: e.Text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if replies[0].Kind == KindEmergency {
+				detected++
+			} else {
+				t.Logf("%s missed (%s): %q → %.60s", lang, e.Kind, e.Text, r.Render(replies[len(replies)-1]))
+			}
+			if e.Kind == "self_harm" || e.Kind == "violence" {
+				needSpecific++
+				for _, rep := range replies {
+					if rep.Message == "emergency."+e.Kind {
+						specific++
+						break
+					}
+				}
+			}
+		}
+		for _, msg := range set.Lookalikes {
+			replies, _ := c.Turn(t.Context(), &Session{Lang: lang}, Input{Text: msg})
+			if replies[0].Kind == KindEmergency {
+				alarms++
+				t.Logf("%s false alarm: %q", lang, msg)
+			}
+		}
+		rate := float64(detected) / float64(len(set.Emergencies))
+		falseRate := float64(alarms) / float64(max(1, len(set.Lookalikes)))
+		t.Logf("%s: detected %d/%d (%.3f); own lines for self-harm and violence %d/%d; false alarms %d/%d (%.3f)",
+			lang, detected, len(set.Emergencies), rate, specific, needSpecific, alarms, len(set.Lookalikes), falseRate)
+		if rate < want.detect {
+			t.Errorf("%s: detection %.3f, target %.2f", lang, rate, want.detect)
+		}
+		if falseRate > want.falseAlarm {
+			t.Errorf("%s: false alarms %.3f, at most %.2f", lang, falseRate, want.falseAlarm)
+		}
+	}
+}

@@ -25,6 +25,11 @@ const (
 // không thở".
 const Request Intent = "request"
 
+// Calm marks an alarm that is past, a lesson or a claim ("năm ngoái",
+// "sơ cứu", "bảo hiểm tai nạn"): with a request, such a message is a
+// question, not an emergency.
+const Calm Intent = "calm"
+
 // Follow-up intents: a short question about the procedure just shown.
 const (
 	AskFee       Intent = "ask_fee"
@@ -246,14 +251,14 @@ func loadIntents(fsys fs.FS, problems *Problems) Intents {
 	}
 	pl := problemList{all: problems, file: intentsFile}
 	known := map[Intent]bool{}
-	for _, n := range append(append(IntentNames(), FollowUpNames()...), Request) {
+	for _, n := range append(append(IntentNames(), FollowUpNames()...), Request, Calm) {
 		known[n] = true
 	}
 	out := Intents{phrases: map[Intent]map[Lang][]string{}, matches: map[Intent][]phrase{}}
 	for name, byLang := range raw {
 		intent := Intent(name)
 		if !known[intent] {
-			pl.errorf(0, "unknown intent %q (known: emergency, self_harm, violence, greeting, thanks, whoami, insult, request, ask_fee, ask_duration, ask_documents, ask_where, ask_steps, ask_notes)", name)
+			pl.errorf(0, "unknown intent %q (known: emergency, self_harm, violence, greeting, thanks, whoami, insult, request, calm, ask_fee, ask_duration, ask_documents, ask_where, ask_steps, ask_notes)", name)
 			continue
 		}
 		out.phrases[intent] = map[Lang][]string{}
