@@ -290,7 +290,10 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 }
 
-func TestWebhookSecret(t *testing.T) {
+// startWebhook runs the adapter in webhook mode with the secret "s3cret"
+// and returns the listener Telegram would post to.
+func startWebhook(t *testing.T) (*harness, net.Listener) {
+	t.Helper()
 	h := newHarness(t, nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -303,6 +306,11 @@ func TestWebhookSecret(t *testing.T) {
 	if _, err := h.fake.WaitCalls("setWebhook", 1, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
+	return h, ln
+}
+
+func TestWebhookSecret(t *testing.T) {
+	h, ln := startWebhook(t)
 	if url, secret := h.fake.Webhook(); url != "https://loa.example/hook" || secret != "s3cret" {
 		t.Errorf("webhook registered as %q / %q", url, secret)
 	}
@@ -635,18 +643,7 @@ func TestMalformedEntitiesAndHugeText(t *testing.T) {
 // its body; idle connections beyond the cap wait and are dropped, and
 // Telegram's calls still get through.
 func TestWebhookResistsExhaustion(t *testing.T) {
-	h := newHarness(t, nil)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	h.cancel = cancel
-	go func() { h.done <- h.adapter.RunWebhook(ctx, ln, "https://loa.example/hook", "s3cret", 5*time.Second) }()
-	t.Cleanup(h.stop)
-	if _, err := h.fake.WaitCalls("setWebhook", 1, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	_, ln := startWebhook(t)
 	addr := ln.Addr().String()
 	// Headers with a wrong secret and a body promised but never sent.
 	conn, err := net.Dial("tcp", addr)
