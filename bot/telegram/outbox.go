@@ -121,8 +121,20 @@ func (o *outbox) idle(ctx context.Context) bool {
 	return err == nil && len(unsent) == 0
 }
 
+// maxInflight bounds the replies (and so the chat goroutines) taken from
+// the store at once, however many chats wait; the rest wait in the store.
+const maxInflight = 1024
+
 func (o *outbox) fill(ctx context.Context) {
-	unsent, err := o.a.store.Unsent(ctx, 512)
+	o.mu.Lock()
+	room := maxInflight - len(o.inflight)
+	o.mu.Unlock()
+	if room <= 0 {
+		return
+	}
+	// Unsent returns the oldest first, in flight or not: ask for enough to
+	// find room new ones.
+	unsent, err := o.a.store.Unsent(ctx, maxInflight+room)
 	if err != nil && ctx.Err() == nil {
 		o.a.stateError("outbox", err)
 	}
@@ -132,6 +144,12 @@ func (o *outbox) fill(ctx context.Context) {
 	o.volatile = nil
 	for _, m := range unsent {
 		if o.inflight[m.ID] {
+			continue
+		}
+		if len(o.inflight) >= maxInflight {
+			if m.ID < 0 { // only memory holds it: keep it for the next fill
+				o.volatile = append(o.volatile, m)
+			}
 			continue
 		}
 		o.inflight[m.ID] = true
