@@ -195,7 +195,7 @@ func loadProcedure(fsys fs.FS, dir, id string, c *Content, problems *Problems) *
 			checkGlossary(t, source, c.Glossary, pl)
 		}
 	}
-	p.words = procedureWords(p)
+	p.words, p.facts = procedureWords(p), p.factSource()
 	return p
 }
 

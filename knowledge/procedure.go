@@ -42,6 +42,7 @@ type Procedure struct {
 	Texts      map[Lang]*Text
 
 	words map[string]bool // folded words of every text, for Mentions
+	facts *factSource     // what the texts state, for Guard
 }
 
 // Mentions reports whether every word (folded, as TopicWords gives them)
