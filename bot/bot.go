@@ -23,6 +23,13 @@ type Knowledge interface {
 	Content() *knowledge.Content
 }
 
+// Drafter writes a short answer to a question about one procedure (the
+// llm package, over an OpenAI-compatible server). Its text is checked by
+// knowledge.Procedure.Guard before anyone sees it.
+type Drafter interface {
+	Draft(ctx context.Context, question string, p *knowledge.Procedure, lang knowledge.Lang, onText func(string)) (string, error)
+}
+
 // Input is one message from a user.
 type Input struct {
 	Kind InputKind
@@ -54,6 +61,7 @@ type Core struct {
 	kb         Knowledge
 	now        func() time.Time
 	contextTTL time.Duration
+	drafter    Drafter // nil: cards only
 }
 
 // Option configures a Core.
@@ -61,6 +69,10 @@ type Option func(*Core)
 
 // WithClock sets the clock, for tests.
 func WithClock(now func() time.Time) Option { return func(c *Core) { c.now = now } }
+
+// WithDrafter lets the core draft answers to questions the card's sections
+// do not answer one by one; without it, Loa answers with cards alone.
+func WithDrafter(d Drafter) Option { return func(c *Core) { c.drafter = d } }
 
 // WithContextTTL sets how long follow-up questions refer to the last card.
 func WithContextTTL(d time.Duration) Option { return func(c *Core) { c.contextTTL = d } }
@@ -209,6 +221,9 @@ func (c *Core) answer(ctx context.Context, s *Session, text string) ([]Reply, er
 		return nil, err
 	} else if ok {
 		return c.section(s, s.Last, part), nil
+	}
+	if p, first := c.draftable(s, text, res); p != nil {
+		return c.draft(ctx, s, text, p, first), nil
 	}
 	var replies []Reply
 	if gap, ok := c.kb.Content().Gap(text); ok {

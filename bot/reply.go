@@ -21,6 +21,9 @@ const (
 	// KindEmergency is an emergency message (Message): always first, and
 	// consecutive ones belong together in one message.
 	KindEmergency
+	// KindDraft is a drafted answer (Text) about Procedure, already checked
+	// against it by the fact guard; the card follows it.
+	KindDraft
 )
 
 // Part is a piece of a procedure a user can ask for on its own.
@@ -44,6 +47,7 @@ type Reply struct {
 	Data      map[string]any // template data for Message
 	Procedure *knowledge.Procedure
 	Part      Part            // KindSection
+	Text      string          // KindDraft: the checked draft
 	Choices   []knowledge.Hit // KindChoices
 
 	Offer      knowledge.Lang         // KindOffer
@@ -72,6 +76,9 @@ func Outcome(replies []Reply) string {
 	}
 	switch {
 	case last.Kind == KindCard || last.Kind == KindSection:
+		if slices.ContainsFunc(replies, func(r Reply) bool { return r.Kind == KindDraft }) {
+			return "drafted"
+		}
 		return "direct"
 	case last.Kind == KindChoices:
 		return "choices"

@@ -37,6 +37,8 @@ func (tr TextRenderer) Render(r Reply) string {
 		return tr.menu(r, t)
 	case KindOffer:
 		return t(r.Message, r.Data) + " (:lang " + string(r.Offer) + ")"
+	case KindDraft:
+		return r.Text + "\n— " + t("draft.basis", map[string]any{"Title": r.Procedure.Best(r.Lang).Title})
 	}
 	return t(r.Message, r.Data)
 }

@@ -85,26 +85,20 @@ func New(cfg Config) *Client {
 	return &Client{api: openai.NewClientWithConfig(oc), cfg: cfg, now: time.Now, cache: newCache(1000, time.Hour)}
 }
 
-// Request is what to draft: a citizen's question about one procedure.
-type Request struct {
-	Question  string
-	Procedure *knowledge.Procedure
-	Lang      knowledge.Lang // the language to answer in (a text in it exists)
-}
-
-// Draft returns the model's answer to r, streamed and gathered. The
-// question is redacted before it leaves the process. onText, when not nil,
-// receives the text so far as it grows (for streaming to a chat).
-func (c *Client) Draft(ctx context.Context, r Request, onText func(string)) (string, error) {
-	question := privacy.Redact(r.Question)
-	key := cacheKey(question, r.Procedure.ID, r.Lang)
+// Draft returns the model's answer to a citizen's question about p, in
+// lang (a text of p in it exists), streamed and gathered. The question is
+// redacted before it leaves the process. onText, when not nil, receives
+// the text so far as it grows (for streaming to a chat).
+func (c *Client) Draft(ctx context.Context, question string, p *knowledge.Procedure, lang knowledge.Lang, onText func(string)) (string, error) {
+	question = privacy.Redact(question)
+	key := cacheKey(question, p.ID, lang)
 	if text, ok := c.cache.get(key, c.now()); ok {
 		return text, nil
 	}
 	if !c.brk.allow(c.now()) {
 		return "", ErrBreakerOpen
 	}
-	text, err := c.stream(ctx, Prompt(question, r.Procedure, r.Lang), onText)
+	text, err := c.stream(ctx, Prompt(question, p, lang), onText)
 	c.brk.record(err == nil, c.now())
 	if err != nil {
 		return text, err

@@ -47,6 +47,8 @@ func (r renderer) render(rep bot.Reply) message {
 		return r.menu(rep)
 	case bot.KindNotice:
 		return message{HTML: "⚠️ " + esc(r.t(rep.Lang, rep.Message, rep.Data))}
+	case bot.KindDraft:
+		return message{HTML: esc(rep.Text) + "\n\n<i>" + esc(r.t(rep.Lang, "draft.basis", map[string]any{"Title": rep.Procedure.Best(rep.Lang).Title})) + "</i>"}
 	case bot.KindOffer:
 		return message{
 			HTML:     esc(r.t(rep.Lang, rep.Message, rep.Data)),

@@ -33,6 +33,7 @@ func runAsk(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var common commonFlags
 	fs := newFlagSet("ask", stderr)
 	common.register(fs)
+	common.registerLLM(fs)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	sources := fs.Bool("sources", false, "show the card's sources")
 	rest, err := parseFlags(fs, args)
@@ -47,7 +48,7 @@ func runAsk(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, common.content, *sources, stderr)
+	a, err := openApp(ctx, common, *sources, stderr)
 	if err != nil {
 		return err
 	}

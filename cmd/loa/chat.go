@@ -23,6 +23,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	var common commonFlags
 	fs := newFlagSet("chat", stderr)
 	common.register(fs)
+	common.registerLLM(fs)
 	sources := fs.Bool("sources", false, "show each card's sources")
 	if rest, err := parseFlags(fs, args); err != nil {
 		return err
@@ -33,7 +34,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, common.content, *sources, stderr)
+	a, err := openApp(ctx, common, *sources, stderr)
 	if err != nil {
 		return err
 	}

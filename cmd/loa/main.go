@@ -16,6 +16,7 @@ import (
 	"loa/bot"
 	"loa/content"
 	"loa/knowledge"
+	"loa/llm"
 	"loa/locales"
 	"loa/privacy"
 )
@@ -63,7 +64,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	err := dispatch(ctx, args, stdin, stdout, stderr)
 	if err != nil {
 		// An error may quote a request URL, which holds the bot token.
-		err = scrubbedError{err, privacy.NewScrubber(os.Getenv("TELEGRAM_BOT_TOKEN")).Scrub(err.Error())}
+		err = scrubbedError{err, privacy.NewScrubber(os.Getenv("TELEGRAM_BOT_TOKEN"), os.Getenv("LOA_LLM_API_KEY")).Scrub(err.Error())}
 	}
 	var ue usageError
 	switch {
@@ -120,11 +121,32 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 type commonFlags struct {
 	content string
 	lang    string
+	llm     bool
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.content, "content", envContentDir(), "content folder (default: LOA_CONTENT_DIR, else the built-in content)")
 	fs.StringVar(&c.lang, "lang", "vi", "language: vi, hmn, dao, tay, giay")
+}
+
+// registerLLM adds --llm, for the commands that can draft answers.
+func (c *commonFlags) registerLLM(fs *flag.FlagSet) {
+	fs.BoolVar(&c.llm, "llm", false, "draft answers with the model server in LOA_LLM_BASE_URL / LOA_LLM_MODEL (see README)")
+}
+
+// drafter returns the LLM drafter when one is asked for (or, for serve,
+// configured), and nil otherwise.
+func drafter(wanted bool) (bot.Drafter, error) {
+	cfg, ok, err := llm.ConfigFromEnv()
+	switch {
+	case err != nil:
+		return nil, usageError{err.Error()}
+	case !ok && wanted:
+		return nil, usageError{"--llm needs LOA_LLM_BASE_URL (with /v1) and LOA_LLM_MODEL: see README, \"Drafting with an LLM\""}
+	case !ok:
+		return nil, nil
+	}
+	return llm.New(cfg), nil
 }
 
 func (c *commonFlags) language() (knowledge.Lang, error) {
@@ -187,8 +209,16 @@ type app struct {
 	render bot.TextRenderer
 }
 
-func openApp(ctx context.Context, dir string, sources bool, stderr io.Writer) (*app, error) {
-	kb, err := openBase(ctx, dir, stderr)
+func openApp(ctx context.Context, common commonFlags, sources bool, stderr io.Writer) (*app, error) {
+	var opts []bot.Option
+	if common.llm {
+		d, err := drafter(true)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, bot.WithDrafter(d))
+	}
+	kb, err := openBase(ctx, common.content, stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +227,7 @@ func openApp(ctx context.Context, dir string, sources bool, stderr io.Writer) (*
 		kb.Close()
 		return nil, err
 	}
-	return &app{kb: kb, core: bot.New(kb), render: bot.TextRenderer{Catalog: cat, Sources: sources}}, nil
+	return &app{kb: kb, core: bot.New(kb, opts...), render: bot.TextRenderer{Catalog: cat, Sources: sources}}, nil
 }
 
 func (a *app) Close() error { return a.kb.Close() }

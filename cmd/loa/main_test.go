@@ -11,6 +11,7 @@ import (
 
 	"loa/content"
 	"loa/knowledge"
+	"loa/llm/llmtest"
 	"loa/locales"
 )
 
@@ -227,5 +228,27 @@ func TestChatMenuNumbers(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// --llm drafts with the model server in the environment, and says what is
+// missing when there is none.
+func TestAskWithLLM(t *testing.T) {
+	t.Setenv("LOA_CONTENT_DIR", "")
+	t.Setenv("LOA_LLM_BASE_URL", "")
+	if code, _, errOut := runLoa(t, "", "ask", "--llm", "lam giay khai sinh"); code != exitUsage || !strings.Contains(errOut, "LOA_LLM_BASE_URL") {
+		t.Errorf("--llm without a server: exit %d, %s", code, errOut)
+	}
+	fake := llmtest.New(t, func(llmtest.Request) string {
+		return "Bạn vẫn đăng ký khai sinh được khi không có giấy chứng sinh. Lệ phí là 99.000 đồng."
+	})
+	t.Setenv("LOA_LLM_BASE_URL", fake.URL)
+	t.Setenv("LOA_LLM_MODEL", "fake-model")
+	code, out, errOut := runLoa(t, "", "ask", "--llm", "đăng ký khai sinh cho con sinh ở nhà không có giấy chứng sinh, người làm chứng phải là ai")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "vẫn đăng ký khai sinh được") || strings.Contains(out, "99.000") || !strings.Contains(out, "== ") {
+		t.Errorf("want the card, then the checked draft without the invented fee:\n%s", out)
 	}
 }

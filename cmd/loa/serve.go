@@ -116,7 +116,15 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	// Every line is scrubbed of the token and of personal numbers, whoever
 	// wrote it: an error body may quote the request URL or a message.
-	log := slog.New(privacy.NewScrubber(cfg.token).Handler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
+	log := slog.New(privacy.NewScrubber(cfg.token, os.Getenv("LOA_LLM_API_KEY")).Handler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
+	draft, err := drafter(false)
+	if err != nil {
+		return err
+	}
+	var coreOpts []bot.Option
+	if draft != nil {
+		coreOpts = append(coreOpts, bot.WithDrafter(draft))
+	}
 
 	kb, err := openBase(ctx, common.content, stderr)
 	if err != nil {
@@ -140,7 +148,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	adapter, err := telegram.New(ctx, telegram.Config{
 		Token: cfg.token, ServerURL: cfg.apiURL, Limits: limits, Logger: log, Metrics: telegram.NewMetrics(reg),
 		Reviewers: cfg.reviewers, Reviews: store,
-	}, bot.New(kb), kb, store, cat)
+	}, bot.New(kb, coreOpts...), kb, store, cat)
 	if err != nil {
 		return err
 	}
@@ -151,7 +159,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	defer admin.Close()
 	go pruneLoop(ctx, store, cfg.retention, log)
 
-	log.Info("loa: serving", "procedures", len(kb.Content().Procedures), "admin", cfg.adminAddr, "webhook", cfg.webhookURL != "")
+	log.Info("loa: serving", "procedures", len(kb.Content().Procedures), "admin", cfg.adminAddr, "webhook", cfg.webhookURL != "", "llm", draft != nil)
 	if cfg.webhookURL == "" {
 		err = adapter.Run(ctx, cfg.grace)
 	} else {

@@ -1,0 +1,97 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"loa/knowledge"
+	"loa/llm"
+	"loa/llm/llmtest"
+)
+
+// drafterFunc adapts a function to Drafter.
+type drafterFunc func(question string, p *knowledge.Procedure) (string, error)
+
+func (f drafterFunc) Draft(_ context.Context, q string, p *knowledge.Procedure, _ knowledge.Lang, _ func(string)) (string, error) {
+	return f(q, p)
+}
+
+func TestDrafts(t *testing.T) {
+	base, clk, r := newCore(t)
+	kb := base.kb
+	const followUp = "con tôi sinh ở nhà trên bản, không có giấy chứng sinh của trạm y tế thì sao?"
+	tests := []struct {
+		name     string
+		reply    string
+		err      error
+		first    string // a question before, to have a card as context
+		ask      string
+		want     []Kind // the kinds, the notice-free tail
+		contains string
+		never    string
+	}{
+		{"follow-up drafted", "Bạn vẫn đăng ký được. Hãy hỏi cán bộ tư pháp ở UBND xã.", nil, "lam giay khai sinh cho con", followUp, []Kind{KindDraft}, "vẫn đăng ký được", ""},
+		{"invented fee cut, card follows", "Bạn vẫn đăng ký được. Lệ phí là 75.000 đồng. Gọi 0912345678.", nil, "lam giay khai sinh cho con", followUp, []Kind{KindDraft, KindCard}, "vẫn đăng ký được", "75.000"},
+		{"failure falls back to the card", "", errors.New("model server error 500"), "lam giay khai sinh cho con", followUp, []Kind{KindCard}, "Đăng ký khai sinh", ""},
+		{"standard follow-up stays instant", "SHOULD NOT BE ASKED", nil, "lam giay khai sinh cho con", "bao nhiêu tiền?", []Kind{KindSection}, "Lệ phí", "SHOULD NOT"},
+		{"plain question gets the card only", "SHOULD NOT BE ASKED", nil, "", "lam giay khai sinh cho con", []Kind{KindCard}, "Đăng ký khai sinh", "SHOULD NOT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			asked := 0
+			c := New(kb, WithClock(clk.now), WithDrafter(drafterFunc(func(string, *knowledge.Procedure) (string, error) {
+				asked++
+				return tt.reply, tt.err
+			})))
+			s := &Session{}
+			if tt.first != "" {
+				turn(t, c, r, s, tt.first)
+				asked = 0
+			}
+			kinds, text := turn(t, c, r, s, tt.ask)
+			var tail []Kind
+			for _, k := range kinds {
+				if k != KindNotice && k != KindOffer {
+					tail = append(tail, k)
+				}
+			}
+			if len(tail) != len(tt.want) || strings.Contains(text, tt.never) && tt.never != "" || !strings.Contains(text, tt.contains) {
+				t.Errorf("got %v, want %v:\n%s", tail, tt.want, text)
+			}
+			for i := range min(len(tail), len(tt.want)) {
+				if tail[i] != tt.want[i] {
+					t.Errorf("reply %d: %v, want %v", i, tail[i], tt.want[i])
+				}
+			}
+			if strings.Contains(tt.reply, "SHOULD NOT") && asked > 0 {
+				t.Error("the model was asked a question the card answers")
+			}
+		})
+	}
+}
+
+// The same through the real client and a fake model server: an outage is
+// answered by the card within the first-token limit.
+func TestDraftsOverTheClient(t *testing.T) {
+	base, clk, r := newCore(t)
+	fake := llmtest.New(t, func(llmtest.Request) string { return "Bạn vẫn đăng ký được ở UBND xã." })
+	client := llm.New(llm.Config{BaseURL: fake.URL, Model: "fake-model", FirstToken: 300 * time.Millisecond, MaxTokens: 200})
+	c := New(base.kb, WithClock(clk.now), WithDrafter(client))
+	s := &Session{}
+	turn(t, c, r, s, "lam giay khai sinh cho con")
+	if kinds, text := turn(t, c, r, s, "con tôi sinh ở nhà trên bản, không có giấy chứng sinh của trạm y tế thì sao?"); kinds[len(kinds)-1] != KindDraft || !strings.Contains(text, "vẫn đăng ký được") || !strings.Contains(text, "máy soạn") {
+		t.Errorf("drafted answer: %v\n%s", kinds, text)
+	}
+	fake.Fail(llmtest.Fault{FirstToken: 5 * time.Second})
+	start := time.Now()
+	kinds, _ := turn(t, c, r, s, "vợ tôi đẻ ở nhà trên bản, không có giấy chứng sinh, giờ phải làm gì?")
+	if kinds[len(kinds)-1] != KindCard {
+		t.Errorf("outage: %v, want the card", kinds)
+	}
+	if d := time.Since(start); d > time.Minute {
+		t.Errorf("outage answered after %v", d) // a hang guard; the limit is 300 ms
+	}
+}
