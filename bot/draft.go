@@ -78,6 +78,9 @@ func (c *Core) draft(ctx context.Context, s *Session, question string, p *knowle
 	lang := draftLang(p, s.Lang)
 	text, err := c.drafter.Draft(ctx, question, p, lang, nil)
 	g := p.Guard(text)
+	if cut, ok := c.drafter.(interface{ GuardCut() }); ok && g.Cut {
+		cut.GuardCut() // counted where the drafter keeps its metrics
+	}
 	var card []Reply
 	if first || g.Cut || err != nil {
 		card = c.Card(s, p.ID)

@@ -78,7 +78,7 @@ func TestDrafts(t *testing.T) {
 func TestDraftsOverTheClient(t *testing.T) {
 	base, clk, r := newCore(t)
 	fake := llmtest.New(t, func(llmtest.Request) string { return "Bạn vẫn đăng ký được ở UBND xã." })
-	client := llm.New(llm.Config{BaseURL: fake.URL, Model: "fake-model", FirstToken: 300 * time.Millisecond, MaxTokens: 200})
+	client := llm.New(llm.Config{BaseURL: fake.URL, Model: "fake-model", FirstToken: 300 * time.Millisecond, MaxTokens: 200}, nil)
 	c := New(base.kb, WithClock(clk.now), WithDrafter(client))
 	s := &Session{}
 	turn(t, c, r, s, "lam giay khai sinh cho con")

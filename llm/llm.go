@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	openai "github.com/sashabaranov/go-openai"
 
 	"loa/knowledge"
@@ -71,19 +72,26 @@ var (
 
 // Client drafts answers. It is safe for concurrent use.
 type Client struct {
-	api   *openai.Client
-	cfg   Config
-	now   func() time.Time
-	brk   breaker
-	cache *cache
+	api     *openai.Client
+	cfg     Config
+	now     func() time.Time
+	brk     breaker
+	cache   *cache
+	metrics *Metrics
 }
 
-// New returns a Client for cfg.
-func New(cfg Config) *Client {
+// New returns a Client for cfg; metrics may be nil (unregistered ones).
+func New(cfg Config, metrics *Metrics) *Client {
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	return &Client{api: openai.NewClientWithConfig(oc), cfg: cfg, now: time.Now, cache: newCache(1000, time.Hour)}
+	if metrics == nil {
+		metrics = NewMetrics(prometheus.NewRegistry())
+	}
+	return &Client{api: openai.NewClientWithConfig(oc), cfg: cfg, now: time.Now, cache: newCache(1000, time.Hour), metrics: metrics}
 }
+
+// GuardCut counts a draft the fact guard cut.
+func (c *Client) GuardCut() { c.metrics.GuardCut.Inc() }
 
 // Draft returns the model's answer to a citizen's question about p, in
 // lang (a text of p in it exists), streamed and gathered. The question is
@@ -93,18 +101,39 @@ func (c *Client) Draft(ctx context.Context, question string, p *knowledge.Proced
 	question = privacy.Redact(question)
 	key := cacheKey(question, p.ID, lang)
 	if text, ok := c.cache.get(key, c.now()); ok {
+		c.metrics.Requests.WithLabelValues("cached").Inc()
 		return text, nil
 	}
 	if !c.brk.allow(c.now()) {
+		c.metrics.Requests.WithLabelValues("breaker_open").Inc()
 		return "", ErrBreakerOpen
 	}
-	text, err := c.stream(ctx, Prompt(question, p, lang), onText)
+	msgs := Prompt(question, p, lang)
+	text, err := c.stream(ctx, msgs, onText)
 	c.brk.record(err == nil, c.now())
+	c.count(msgs, text, err)
 	if err != nil {
 		return text, err
 	}
 	c.cache.put(key, text, c.now())
 	return text, nil
+}
+
+func (c *Client) count(msgs []openai.ChatCompletionMessage, text string, err error) {
+	outcome := "ok"
+	switch {
+	case errors.Is(err, ErrTimeout):
+		outcome = "timeout"
+	case err != nil:
+		outcome = "error"
+	}
+	c.metrics.Requests.WithLabelValues(outcome).Inc()
+	prompt := 0
+	for _, m := range msgs {
+		prompt += len(m.Content)
+	}
+	c.metrics.Tokens.WithLabelValues("prompt").Add(float64(prompt / 4))
+	c.metrics.Tokens.WithLabelValues("completion").Add(float64(len(text) / 4))
 }
 
 func (c *Client) stream(ctx context.Context, msgs []openai.ChatCompletionMessage, onText func(string)) (string, error) {
@@ -116,6 +145,7 @@ func (c *Client) stream(ctx context.Context, msgs []openai.ChatCompletionMessage
 	defer first.Stop()
 	total := time.AfterFunc(4*c.cfg.FirstToken, cancel)
 	defer total.Stop()
+	asked := c.now()
 	stream, err := c.api.CreateChatCompletionStream(ctx, openai.ChatCompletionRequest{
 		Model: c.cfg.Model, Messages: msgs, MaxTokens: c.cfg.MaxTokens, Temperature: 0.2, Stream: true,
 	})
@@ -132,7 +162,9 @@ func (c *Client) stream(ctx context.Context, msgs []openai.ChatCompletionMessage
 		if err != nil {
 			return b.String(), c.explain(ctx, err, b.Len() > 0)
 		}
-		first.Stop()
+		if first.Stop() {
+			c.metrics.FirstToken.Observe(c.now().Sub(asked).Seconds())
+		}
 		for _, ch := range resp.Choices {
 			b.WriteString(ch.Delta.Content)
 		}

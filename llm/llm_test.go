@@ -21,7 +21,7 @@ var birth = sync.OnceValue(func() *knowledge.Procedure {
 func newClient(t *testing.T, reply string) (*Client, *llmtest.Server) {
 	t.Helper()
 	fake := llmtest.New(t, func(llmtest.Request) string { return reply })
-	return New(Config{BaseURL: fake.URL, Model: "fake-model", FirstToken: 500 * time.Millisecond, MaxTokens: 200}), fake
+	return New(Config{BaseURL: fake.URL, Model: "fake-model", FirstToken: 500 * time.Millisecond, MaxTokens: 200}, nil), fake
 }
 
 func TestDraftStreams(t *testing.T) {

@@ -135,8 +135,8 @@ func (c *commonFlags) registerLLM(fs *flag.FlagSet) {
 }
 
 // drafter returns the LLM drafter when one is asked for (or, for serve,
-// configured), and nil otherwise.
-func drafter(wanted bool) (bot.Drafter, error) {
+// configured), and nil otherwise; metrics may be nil.
+func drafter(wanted bool, metrics *llm.Metrics) (bot.Drafter, error) {
 	cfg, ok, err := llm.ConfigFromEnv()
 	switch {
 	case err != nil:
@@ -146,7 +146,7 @@ func drafter(wanted bool) (bot.Drafter, error) {
 	case !ok:
 		return nil, nil
 	}
-	return llm.New(cfg), nil
+	return llm.New(cfg, metrics), nil
 }
 
 func (c *commonFlags) language() (knowledge.Lang, error) {
@@ -212,7 +212,7 @@ type app struct {
 func openApp(ctx context.Context, common commonFlags, sources bool, stderr io.Writer) (*app, error) {
 	var opts []bot.Option
 	if common.llm {
-		d, err := drafter(true)
+		d, err := drafter(true, nil)
 		if err != nil {
 			return nil, err
 		}

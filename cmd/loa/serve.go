@@ -21,6 +21,7 @@ import (
 
 	"loa/bot"
 	"loa/bot/telegram"
+	"loa/llm"
 	"loa/privacy"
 	"loa/review"
 	"loa/sqlite"
@@ -117,7 +118,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	// Every line is scrubbed of the token and of personal numbers, whoever
 	// wrote it: an error body may quote the request URL or a message.
 	log := slog.New(privacy.NewScrubber(cfg.token, os.Getenv("LOA_LLM_API_KEY")).Handler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
-	draft, err := drafter(false)
+	reg := prometheus.NewRegistry()
+	draft, err := drafter(false, llm.NewMetrics(reg))
 	if err != nil {
 		return err
 	}
@@ -141,7 +143,6 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer store.Close()
 
-	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	limits := telegram.TelegramLimits()
 	limits.Global = rate.Limit(cfg.sendRate)
