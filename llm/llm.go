@@ -301,3 +301,26 @@ func (c *cache) put(key, text string, now time.Time) {
 		c.order = c.order[1:]
 	}
 }
+
+// Check asks the server for its models and for a one-token completion, as
+// `loa doctor` does, and says how long each took.
+func (c *Client) Check(ctx context.Context) (models []string, latency time.Duration, err error) {
+	ctx, cancel := context.WithTimeout(ctx, 4*c.cfg.FirstToken)
+	defer cancel()
+	list, err := c.api.ListModels(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list models: %w", c.explain(ctx, err, false))
+	}
+	for _, m := range list.Models {
+		models = append(models, m.ID)
+	}
+	start := c.now()
+	_, err = c.api.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
+		Model: c.cfg.Model, MaxTokens: 1,
+		Messages: []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: "Xin chào"}},
+	})
+	if err != nil {
+		return models, 0, fmt.Errorf("one-token completion with %s: %w", c.cfg.Model, c.explain(ctx, err, false))
+	}
+	return models, c.now().Sub(start), nil
+}

@@ -24,14 +24,15 @@ import (
 const usage = `Loa answers citizens' questions about administrative procedures.
 
 Usage:
-  loa chat   [--content DIR] [--lang vi] [--sources]   chat on the terminal (or piped input)
-  loa ask    "question" [--content DIR] [--lang vi] [--json] [--sources]
+  loa chat   [--content DIR] [--lang vi] [--sources] [--llm]   chat on the terminal (or piped input)
+  loa ask    "question" [--content DIR] [--lang vi] [--json] [--sources] [--llm]
   loa eval   FILE.jsonl [--content DIR] [--json] [--misses]
   loa content check  [--content DIR] [--strict]
   loa content export --jsonl [--content DIR]
   loa content apply-reviews [--content DIR] [--db loa.db]   write reviewers' decisions into the files
   loa serve  [--content DIR]          the Telegram bot; settings from the environment (README)
   loa telegram-fake [--addr 127.0.0.1:8081] [--user 1001]   a fake Bot API to try serve with
+  loa doctor [--content DIR]          check the content and every service configured (LLM, Telegram, LOA_DB)
 
 Languages: vi (Vietnamese), hmn (H'Mông), dao (Dao, ium), tay (Tày, tyz), giay (Giáy, pcc).
 Environment: LOA_CONTENT_DIR is the default for --content (built-in content when empty).
@@ -110,6 +111,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runServe(ctx, rest, stderr)
 	case "telegram-fake":
 		return runTelegramFake(ctx, rest, stdin, stdout, stderr)
+	case "doctor":
+		return runDoctor(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -252,3 +252,29 @@ func TestAskWithLLM(t *testing.T) {
 		t.Errorf("want the card, then the checked draft without the invented fee:\n%s", out)
 	}
 }
+
+func TestDoctor(t *testing.T) {
+	t.Setenv("LOA_CONTENT_DIR", "")
+	t.Setenv("TELEGRAM_BOT_TOKEN", "")
+	t.Setenv("LOA_DB", "")
+	t.Setenv("LOA_LLM_BASE_URL", "")
+	if code, out, errOut := runLoa(t, "", "doctor"); code != exitOK || !strings.Contains(out, "not configured") || !strings.Contains(out, "32 procedures") {
+		t.Errorf("nothing configured: exit %d\n%s%s", code, out, errOut)
+	}
+	fake := llmtest.New(t, func(llmtest.Request) string { return "Chào" })
+	t.Setenv("LOA_LLM_BASE_URL", fake.URL)
+	t.Setenv("LOA_LLM_MODEL", "fake-model")
+	t.Setenv("LOA_LLM_API_KEY", "sk-secret-key")
+	if code, out, _ := runLoa(t, "", "doctor"); code != exitOK || !strings.Contains(out, "ok   LLM") {
+		t.Errorf("a working LLM: exit %d\n%s", code, out)
+	}
+	fake.Fail(llmtest.Fault{Status: 404, Body: `{"error":"model \"fake-model\" not found, try pulling it first"}`})
+	code, out, _ := runLoa(t, "", "doctor")
+	if code != exitFailure || !strings.Contains(out, "FAIL LLM") || !strings.Contains(out, "not found") || strings.Contains(out, "sk-secret") {
+		t.Errorf("a missing model: exit %d\n%s", code, out)
+	}
+	t.Setenv("LOA_LLM_MODEL", "other-model")
+	if code, out, _ := runLoa(t, "", "doctor"); code != exitFailure || !strings.Contains(out, `no model "other-model"`) {
+		t.Errorf("a model the server lacks: exit %d\n%s", code, out)
+	}
+}
