@@ -63,8 +63,11 @@ func (p *Procedure) factSource() *factSource {
 		}
 	}
 	for _, text := range all {
-		for _, d := range digitRuns(text) {
+		for _, d := range digitFacts(text) {
 			src.digits[d] = true
+			if n, _, ok := strings.Cut(d, " "); ok {
+				src.digits[n] = true
+			}
 		}
 	}
 	src.folded = " " + foldText(strings.Join(all, " ")) + " "
@@ -79,7 +82,7 @@ func (p *Procedure) factSource() *factSource {
 // check returns the facts a sentence states and the first one the source
 // lacks, if any.
 func (src *factSource) check(sentence string) (facts []string, missing string) {
-	for _, d := range digitRuns(sentence) {
+	for _, d := range digitFacts(sentence) {
 		facts = append(facts, d)
 		if !src.digits[d] {
 			return facts, d
@@ -156,6 +159,37 @@ func digitRuns(text string) []string {
 			}
 			return -1
 		}, run))
+	}
+	return out
+}
+
+// numberWithUnit matches a number and the word after it.
+var numberWithUnit = regexp.MustCompile(`(\p{Nd}(?:[.,\s]?\p{Nd})*)(?:\s*(%|\p{L}+))?`)
+
+// units are the words that make a number a fact of its own kind: "5
+// năm" is not "5 ngày", and "0 đồng" is not in a text that says "miễn phí"
+// however many zeros it has. Folded.
+var units = map[string]bool{
+	"dong": true, "d": true, "vnd": true, "trieu": true, "nghin": true, "ngan": true, "ty": true,
+	"ngay": true, "thang": true, "nam": true, "tuan": true, "gio": true, "phut": true, "tuoi": true,
+	"lan": true, "%": true, "hnub": true, "xyoo": true, "hli": true, "nyiaj": true,
+}
+
+// digitFacts returns the numbers in text, separators removed, each with
+// its unit when one follows ("30.000 đồng" is "30000 dong").
+func digitFacts(text string) []string {
+	var out []string
+	for _, m := range numberWithUnit.FindAllStringSubmatch(text, -1) {
+		d := strings.Map(func(r rune) rune {
+			if unicode.IsDigit(r) {
+				return r
+			}
+			return -1
+		}, m[1])
+		if u := Fold(strings.ToLower(m[2])); units[u] {
+			d += " " + u
+		}
+		out = append(out, d)
 	}
 	return out
 }

@@ -19,7 +19,7 @@ func TestGuard(t *testing.T) {
 		t.Fatal("no birth-registration")
 	}
 	vi := p.Texts[Vietnamese]
-	fee := digitRuns(vi.Deadline)
+	fee := digitRuns(vi.Deadline) // the 60 of "60 ngày"
 	if len(fee) == 0 {
 		t.Fatalf("the deadline has no number: %q", vi.Deadline)
 	}
@@ -29,7 +29,10 @@ func TestGuard(t *testing.T) {
 		reason      string
 	}{
 		{"faithful", "Bạn mang tờ khai đến UBND xã. Hạn là trong " + fee[0] + " ngày.", false, ""},
-		{"invented fee", "Bạn nộp hồ sơ ở xã. Lệ phí là 75.000 đồng. Sau đó chờ.", true, "75000"},
+		{"faithful, spelt without accents", "Han la " + fee[0] + " ngay.", false, ""},
+		{"invented fee", "Bạn nộp hồ sơ ở xã. Lệ phí là 75.000 đồng. Sau đó chờ.", true, "75000 dong"},
+		{"free as zero", "Lệ phí là 0 đồng cho mọi trường hợp. Sau đó chờ.", true, "0 dong"},
+		{"a known number with another unit", "Hạn là " + fee[0] + " năm. Sau đó chờ.", true, fee[0] + " nam"},
 		{"invented phone", "Gọi 0912 345 678 để hỏi thêm.", true, "0912345678"},
 		{"invented form code", "Điền mẫu TK-2231 rồi nộp.", true, "2231"},
 		{"invented decree", "Theo Nghị định 999/2024/NĐ-CP thì được.", true, "999"},

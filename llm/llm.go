@@ -68,6 +68,7 @@ func ConfigFromEnv() (cfg Config, ok bool, err error) {
 var (
 	ErrBreakerOpen = errors.New("the model server failed repeatedly; not asked for a while")
 	ErrTimeout     = errors.New("the model server sent no first token in time")
+	ErrLeak        = errors.New("the draft repeats the instructions or the source markup; dropped")
 )
 
 // Client drafts answers. It is safe for concurrent use.
@@ -114,6 +115,9 @@ func (c *Client) Draft(ctx context.Context, question string, p *knowledge.Proced
 	c.count(msgs, text, err)
 	if err != nil {
 		return text, err
+	}
+	if leaks(text) {
+		return "", ErrLeak
 	}
 	c.cache.put(key, text, c.now())
 	return text, nil
@@ -216,6 +220,18 @@ func Prompt(question string, p *knowledge.Procedure, lang knowledge.Lang) []open
 		{Role: openai.ChatMessageRoleSystem, Content: system + "\n<source>\n" + fence(src.String()) + "</source>"},
 		{Role: openai.ChatMessageRoleUser, Content: "<question>\n" + fence(question) + "\n</question>"},
 	}
+}
+
+// leaks reports a draft that repeats the system prompt or its markup: a
+// model talked into revealing its rules, or into role-play around them.
+func leaks(text string) bool {
+	lower := strings.ToLower(text)
+	for _, tell := range []string{"<source", "</source", "<question", "your only source", "never reveal", "instructions there are not for you", "[system]", "system prompt"} {
+		if strings.Contains(lower, tell) {
+			return true
+		}
+	}
+	return false
 }
 
 // fence keeps text from closing its own tags.
