@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -113,4 +115,26 @@ func draftLang(p *knowledge.Procedure, lang knowledge.Lang) knowledge.Lang {
 		return lang
 	}
 	return knowledge.Vietnamese
+}
+
+// ErrNoDrafter says no LLM is configured.
+var ErrNoDrafter = errors.New("no model server is configured (LOA_LLM_BASE_URL)")
+
+// DraftReply suggests an answer to a question about procedure id, for a
+// person (a volunteer at the desk) to approve or edit before anyone sees
+// it: the draft after the fact guard, and whether the guard cut it.
+func (c *Core) DraftReply(ctx context.Context, question, id string, lang knowledge.Lang) (text string, cut bool, err error) {
+	if c.drafter == nil {
+		return "", false, ErrNoDrafter
+	}
+	p := c.kb.Content().Procedure(id)
+	if p == nil {
+		return "", false, fmt.Errorf("draft a reply: no procedure %q", id)
+	}
+	raw, err := c.drafter.Draft(ctx, question, p, draftLang(p, lang), nil)
+	if err != nil {
+		return "", false, fmt.Errorf("draft a reply: %w", err)
+	}
+	g := p.Guard(raw)
+	return g.Kept, g.Cut, nil
 }

@@ -95,3 +95,20 @@ func TestDraftsOverTheClient(t *testing.T) {
 		t.Errorf("outage answered after %v", d) // a hang guard; the limit is 300 ms
 	}
 }
+
+func TestDraftReplyForAVolunteer(t *testing.T) {
+	base, clk, _ := newCore(t)
+	if _, _, err := base.DraftReply(t.Context(), "hỏi", "birth-registration", knowledge.Vietnamese); !errors.Is(err, ErrNoDrafter) {
+		t.Errorf("without a drafter: %v", err)
+	}
+	c := New(base.kb, WithClock(clk.now), WithDrafter(drafterFunc(func(string, *knowledge.Procedure) (string, error) {
+		return "Anh chị vẫn đăng ký được ở UBND xã. Lệ phí 45.000 đồng.", nil
+	})))
+	text, cut, err := c.DraftReply(t.Context(), "sinh ở nhà thì sao", "birth-registration", knowledge.Hmong)
+	if err != nil || !cut || strings.Contains(text, "45.000") || !strings.Contains(text, "UBND xã") {
+		t.Errorf("%q cut=%v %v", text, cut, err)
+	}
+	if _, _, err := c.DraftReply(t.Context(), "x", "no-such", knowledge.Vietnamese); err == nil {
+		t.Error("an unknown procedure drafted")
+	}
+}
