@@ -225,6 +225,9 @@ func (c *Core) answer(ctx context.Context, s *Session, text string) ([]Reply, er
 	if p, first := c.draftable(s, text, res); p != nil {
 		return c.draft(ctx, s, text, p, first), nil
 	}
+	if again, ok := c.researched(ctx, s, text, res); ok {
+		res = again
+	}
 	var replies []Reply
 	if gap, ok := c.kb.Content().Gap(text); ok {
 		replies = append(replies, Reply{Kind: KindNotice, Message: "gap", Data: map[string]any{"Case": gap.TitleIn(s.Lang)}})

@@ -138,3 +138,28 @@ func (c *Core) DraftReply(ctx context.Context, question, id string, lang knowled
 	g := p.Guard(raw)
 	return g.Kept, g.Cut, nil
 }
+
+// Rewriter turns an unsure question into a query in the content's words;
+// the llm client is one. Only the search sees its output.
+type Rewriter interface {
+	Rewrite(ctx context.Context, question string, lang knowledge.Lang) (string, error)
+}
+
+// researched searches again with the drafter's rewrite of an unsure
+// question, and returns the new result when it is confident. The answer
+// is still a card from the content, never the model's text.
+func (c *Core) researched(ctx context.Context, s *Session, question string, res knowledge.Result) (knowledge.Result, bool) {
+	rw, ok := c.drafter.(Rewriter)
+	if !ok || res.Confident {
+		return res, false
+	}
+	query, err := rw.Rewrite(ctx, question, s.Lang)
+	if err != nil || strings.TrimSpace(query) == "" {
+		return res, false
+	}
+	again, err := c.kb.Search(ctx, query, s.Lang)
+	if err != nil || !again.Confident {
+		return res, false
+	}
+	return again, true
+}

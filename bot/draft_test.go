@@ -112,3 +112,24 @@ func TestDraftReplyForAVolunteer(t *testing.T) {
 		t.Error("an unknown procedure drafted")
 	}
 }
+
+// An unsure search is tried again with the model's rewrite of the
+// question; the answer is the content's card, never the model's words.
+func TestRewriteForAWeakSearch(t *testing.T) {
+	base, clk, r := newCore(t)
+	const vague = "thằng cu nhà em mới ra đời tuần trước, giờ phải lo cái gì cho nó"
+	if kinds, _ := turn(t, base, r, &Session{}, vague); kinds[len(kinds)-1] == KindCard {
+		t.Skip("the search is already sure of this question; the test needs an unsure one")
+	}
+	fake := llmtest.New(t, func(req llmtest.Request) string {
+		if strings.Contains(req.Messages[0].Content, "Rewrite") {
+			return "đăng ký khai sinh cho con mới sinh"
+		}
+		return "Không liên quan."
+	})
+	c := New(base.kb, WithClock(clk.now), WithDrafter(llm.New(llm.Config{BaseURL: fake.URL, Model: "fake-model", FirstToken: time.Second, MaxTokens: 50}, nil)))
+	kinds, text := turn(t, c, r, &Session{}, vague)
+	if kinds[len(kinds)-1] != KindCard || !strings.Contains(text, "Đăng ký khai sinh") || strings.Contains(text, "đăng ký khai sinh cho con mới sinh") {
+		t.Errorf("after the rewrite: %v\n%s", kinds, text)
+	}
+}
