@@ -34,6 +34,10 @@ type Drafter interface {
 type Input struct {
 	Kind InputKind
 	Text string
+	// Preview, when set, receives a drafted answer as it is written: only
+	// whole sentences the fact guard let through, for a channel to show
+	// while the model writes. The final reply follows as usual.
+	Preview func(text string)
 }
 
 // InputKind says what a user sent; only text can be answered today.
@@ -142,7 +146,7 @@ func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 			return append(replies, message(string(intent))), nil
 		}
 	}
-	answer, err := c.answer(ctx, s, question)
+	answer, err := c.answer(ctx, s, question, in.Preview)
 	if err != nil {
 		return nil, err
 	}
@@ -166,13 +170,13 @@ func (c *Core) emergencyAnswer(ctx context.Context, s *Session, text string, num
 	if !intents.Has(text, knowledge.Request) {
 		return numbers, nil
 	}
-	answer, err := c.answer(ctx, s, text)
+	answer, err := c.answer(ctx, s, text, nil)
 	if err != nil {
 		return nil, err
 	}
 	if k := answer[len(answer)-1].Kind; k != KindCard && k != KindSection {
 		calm := intents.Strip(text, append(knowledge.EmergencyNames(), knowledge.Greeting, knowledge.Thanks)...)
-		if answer, err = c.answer(ctx, s, calm); err != nil {
+		if answer, err = c.answer(ctx, s, calm, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -212,7 +216,7 @@ func emergencyReplies(found []knowledge.Intent) []Reply {
 // answer searches the knowledge base: a card when sure, a section of the
 // last card for a follow-up, choices when unsure, or "don't know". A case
 // the content lists as a gap is said to be not covered.
-func (c *Core) answer(ctx context.Context, s *Session, text string) ([]Reply, error) {
+func (c *Core) answer(ctx context.Context, s *Session, text string, preview func(string)) ([]Reply, error) {
 	res, err := c.kb.Search(ctx, text, s.Lang)
 	if err != nil {
 		return nil, fmt.Errorf("answer question: %w", err)
@@ -223,7 +227,7 @@ func (c *Core) answer(ctx context.Context, s *Session, text string) ([]Reply, er
 		return c.section(s, s.Last, part), nil
 	}
 	if p, first := c.draftable(s, text, res); p != nil {
-		return c.draft(ctx, s, text, p, first), nil
+		return c.draft(ctx, s, text, p, first, preview), nil
 	}
 	if again, ok := c.researched(ctx, s, text, res); ok {
 		res = again

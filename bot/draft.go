@@ -76,9 +76,9 @@ const minExtraWords = 2
 // follow-up gets the draft alone. The card follows whenever anything was
 // cut or the draft failed or timed out, so the facts a citizen acts on
 // always come from the content.
-func (c *Core) draft(ctx context.Context, s *Session, question string, p *knowledge.Procedure, first bool) []Reply {
+func (c *Core) draft(ctx context.Context, s *Session, question string, p *knowledge.Procedure, first bool, preview func(string)) []Reply {
 	lang := draftLang(p, s.Lang)
-	text, err := c.drafter.Draft(ctx, question, p, lang, nil)
+	text, err := c.drafter.Draft(ctx, question, p, lang, guardedPreview(p, preview))
 	g := p.Guard(text)
 	if cut, ok := c.drafter.(interface{ GuardCut() }); ok && g.Cut {
 		cut.GuardCut() // counted where the drafter keeps its metrics
@@ -105,6 +105,33 @@ func (c *Core) draft(ctx context.Context, s *Session, question string, p *knowle
 	}
 	out = append(out, Reply{Kind: KindDraft, Procedure: p, Lang: lang, Text: g.Kept})
 	return append(out, card...)
+}
+
+// guardedPreview passes preview the draft's whole sentences as they come,
+// while the guard lets them through; after a cut it shows nothing more.
+func guardedPreview(p *knowledge.Procedure, preview func(string)) func(string) {
+	if preview == nil {
+		return nil
+	}
+	shown, stopped := "", false
+	return func(partial string) {
+		if stopped {
+			return
+		}
+		// Only up to the last sentence end: "Lệ phí là 3" may become 30.000.
+		end := strings.LastIndexAny(partial, ".!?\n")
+		if end < 0 {
+			return
+		}
+		g := p.Guard(partial[:end+1])
+		if g.Cut {
+			stopped = true
+		}
+		if g.Kept != "" && g.Kept != shown {
+			shown = g.Kept
+			preview(shown)
+		}
+	}
 }
 
 // draftLang is the language a draft is written in: the user's when a

@@ -133,3 +133,41 @@ func TestRewriteForAWeakSearch(t *testing.T) {
 		t.Errorf("after the rewrite: %v\n%s", kinds, text)
 	}
 }
+
+// streamer is a drafter that writes its answer a few words at a time.
+type streamer string
+
+func (s streamer) Draft(_ context.Context, _ string, _ *knowledge.Procedure, _ knowledge.Lang, onText func(string)) (string, error) {
+	words := strings.Fields(string(s))
+	for i := range words {
+		if onText != nil {
+			onText(strings.Join(words[:i+1], " "))
+		}
+	}
+	return string(s), nil
+}
+
+// The preview shows whole sentences the guard let through, as they come,
+// and nothing from the first invented fact on.
+func TestPreviewShowsOnlyCheckedSentences(t *testing.T) {
+	base, clk, r := newCore(t)
+	c := New(base.kb, WithClock(clk.now), WithDrafter(streamer("Bạn vẫn đăng ký được ở UBND xã. Lệ phí là 30.000 đồng. Mang theo người làm chứng.")))
+	s := &Session{}
+	turn(t, c, r, s, "lam giay khai sinh cho con")
+	var previews []string
+	replies, err := c.Turn(t.Context(), s, Input{Text: "con tôi sinh ở nhà trên bản, không có giấy chứng sinh của trạm y tế thì sao?", Preview: func(p string) { previews = append(previews, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(previews) != 1 || previews[0] != "Bạn vẫn đăng ký được ở UBND xã." {
+		t.Errorf("previews %q", previews)
+	}
+	for _, p := range previews {
+		if strings.Contains(p, "30.000") || strings.Contains(p, "Lệ phí là 3") {
+			t.Errorf("a preview showed an unchecked fact: %q", p)
+		}
+	}
+	if last := replies[len(replies)-1]; last.Kind != KindCard {
+		t.Errorf("after a cut the card follows: %v", last.Kind)
+	}
+}

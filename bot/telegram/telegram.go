@@ -382,7 +382,7 @@ func (a *Adapter) message(ctx context.Context, c *conversation, m *models.Messag
 		if item, ok := a.correctionTo(m); ok {
 			return a.decide(ctx, c, m.From, review.Correct, item.Lang, item.Procedure, item.Field, text)
 		}
-		in := bot.Input{Kind: inputKind(m), Text: text}
+		in := bot.Input{Kind: inputKind(m), Text: text, Preview: c.previewer(ctx, m.ID)}
 		replies, err = a.core.Turn(ctx, &c.session, in)
 		if err != nil {
 			return err

@@ -61,7 +61,7 @@ func newHarness(t *testing.T, store bot.Store) *harness {
 }
 
 // newHarnessWith runs on other content, with extra configuration (reviewers).
-func newHarnessWith(t *testing.T, store bot.Store, fsys fs.FS, extra Config) *harness {
+func newHarnessWith(t *testing.T, store bot.Store, fsys fs.FS, extra Config, coreOpts ...bot.Option) *harness {
 	t.Helper()
 	kb, _, err := knowledge.Open(context.Background(), fsys)
 	if err != nil {
@@ -81,7 +81,7 @@ func newHarnessWith(t *testing.T, store bot.Store, fsys fs.FS, extra Config) *ha
 	cfg := extra
 	cfg.Token, cfg.ServerURL, cfg.Limits, cfg.Metrics = fake.Token, fake.URL, fast, metrics
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := New(context.Background(), cfg, bot.New(kb), kb, store, cat)
+	a, err := New(context.Background(), cfg, bot.New(kb, coreOpts...), kb, store, cat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -304,7 +304,7 @@ func (s *Server) answer(ctx context.Context, method string, p map[string]string)
 		s.webhook, s.secret = "", ""
 		s.mu.Unlock()
 		return true, nil
-	case "answerCallbackQuery", "answerInlineQuery", "setMyCommands", "sendChatAction":
+	case "answerCallbackQuery", "answerInlineQuery", "setMyCommands", "sendChatAction", "sendMessageDraft":
 		return true, nil
 	case "getFile":
 		s.mu.Lock()

@@ -1,0 +1,46 @@
+package telegram
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"loa/bot"
+	"loa/bot/telegramtest"
+	"loa/content"
+	"loa/llm"
+	"loa/llm/llmtest"
+)
+
+// End to end: a follow-up drafted by the model, previewed in the private
+// chat while written and sent whole after; an invented fee and phone
+// number never reach the user; an outage is answered by the card.
+func TestDraftedFollowUpOverTelegram(t *testing.T) {
+	model := llmtest.New(t, func(llmtest.Request) string {
+		return "Bạn vẫn đăng ký khai sinh được ở UBND xã. Cán bộ tư pháp sẽ hướng dẫn. Lệ phí là 45.000 đồng, gọi 0912 345 678."
+	})
+	client := llm.New(llm.Config{BaseURL: model.URL, Model: "fake-model", FirstToken: 500 * time.Millisecond, MaxTokens: 200}, nil)
+	h := run(t, newHarnessWith(t, nil, content.FS(), Config{}, bot.WithDrafter(client)))
+	h.fake.Push(telegramtest.Text(88, "lam giay khai sinh cho con"))
+	h.expect(t, 1)
+	h.fake.Push(telegramtest.Text(88, "con tôi sinh ở nhà trên bản, không có giấy chứng sinh của trạm y tế thì sao?"))
+	calls := h.expect(t, 3) // the draft, then the card (the guard cut a sentence)
+	drafted := calls[1].Params["text"]
+	if !strings.Contains(drafted, "vẫn đăng ký khai sinh được") || !strings.Contains(drafted, "máy soạn") {
+		t.Errorf("drafted reply: %q", drafted)
+	}
+	previews, err := h.fake.WaitCalls("sendMessageDraft", 1, 5*time.Second)
+	if err != nil {
+		t.Fatal("no preview while the draft was written")
+	}
+	for _, c := range append(previews, calls...) {
+		if strings.Contains(c.Params["text"], "45.000") || strings.Contains(c.Params["text"], "0912") {
+			t.Errorf("an invented fact reached the user: %q", c.Params["text"])
+		}
+	}
+	model.Fail(llmtest.Fault{FirstToken: 10 * time.Second})
+	h.fake.Push(telegramtest.Text(88, "vợ tôi đẻ ở nhà trên bản, không có giấy chứng sinh, giờ phải làm gì?"))
+	if !strings.Contains(lastText(h.expect(t, 4)), "Đăng ký khai sinh") {
+		t.Error("the outage was not answered by the card")
+	}
+}
