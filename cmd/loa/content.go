@@ -26,8 +26,10 @@ func runContent(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return runContentExport(args[1:], stdout, stderr)
 	case "apply-reviews":
 		return runApplyReviews(ctx, args[1:], stdout, stderr)
+	case "draft-translation":
+		return runDraftTranslation(ctx, args[1:], stdout, stderr)
 	}
-	return usageError{fmt.Sprintf("unknown content subcommand %q: use check, export or apply-reviews", args[0])}
+	return usageError{fmt.Sprintf("unknown content subcommand %q: use check, export, apply-reviews or draft-translation", args[0])}
 }
 
 func runContentCheck(args []string, stdout, stderr io.Writer) error {
