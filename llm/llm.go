@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -26,6 +27,7 @@ import (
 
 // Config is how to reach the model server.
 type Config struct {
+	Logger     *slog.Logger  // failures, never their content; nil: slog.Default()
 	BaseURL    string        // with /v1: http://127.0.0.1:11434/v1
 	APIKey     string        // optional; never logged
 	Model      string        // e.g. qwen2.5:7b-instruct
@@ -131,6 +133,15 @@ func (c *Client) count(msgs []openai.ChatCompletionMessage, text string, err err
 	case err != nil:
 		outcome = "error"
 	}
+	if err != nil {
+		log := c.cfg.Logger
+		if log == nil {
+			log = slog.Default()
+		}
+		// The error names the server's status and type; the prompt and the
+		// answer are never logged.
+		log.Warn("llm: draft failed; the card is shown", "outcome", outcome, "err", err)
+	}
 	c.metrics.Requests.WithLabelValues(outcome).Inc()
 	prompt := 0
 	for _, m := range msgs {
@@ -148,7 +159,7 @@ func (c *Client) streamLimited(ctx context.Context, msgs []openai.ChatCompletion
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// go-openai's HTTP client has no timeout: the first token must come in
-	// time, and the whole answer within a bound too.
+	// time, each next one too, and the whole answer within a bound.
 	first := time.AfterFunc(c.cfg.FirstToken, cancel)
 	defer first.Stop()
 	total := time.AfterFunc(totalLimit, cancel)
@@ -162,6 +173,7 @@ func (c *Client) streamLimited(ctx context.Context, msgs []openai.ChatCompletion
 	}
 	defer stream.Close()
 	var b strings.Builder
+	gotFirst := false
 	for {
 		resp, err := stream.Recv()
 		if errors.Is(err, io.EOF) {
@@ -170,9 +182,13 @@ func (c *Client) streamLimited(ctx context.Context, msgs []openai.ChatCompletion
 		if err != nil {
 			return b.String(), c.explain(ctx, err, b.Len() > 0)
 		}
-		if first.Stop() {
+		if !gotFirst {
+			gotFirst = true
 			c.metrics.FirstToken.Observe(c.now().Sub(asked).Seconds())
 		}
+		// The same limit applies to silence after the first token: a stream
+		// that stalls ends after it, keeping what came.
+		first.Reset(c.cfg.FirstToken)
 		for _, ch := range resp.Choices {
 			b.WriteString(ch.Delta.Content)
 		}

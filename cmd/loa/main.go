@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"io/fs"
 	"os"
 	"os/signal"
@@ -139,7 +140,7 @@ func (c *commonFlags) registerLLM(fs *flag.FlagSet) {
 
 // drafter returns the LLM drafter when one is asked for (or, for serve,
 // configured), and nil otherwise; metrics may be nil.
-func drafter(wanted bool, metrics *llm.Metrics) (bot.Drafter, error) {
+func drafter(wanted bool, metrics *llm.Metrics, log *slog.Logger) (bot.Drafter, error) {
 	cfg, ok, err := llm.ConfigFromEnv()
 	switch {
 	case err != nil:
@@ -149,6 +150,7 @@ func drafter(wanted bool, metrics *llm.Metrics) (bot.Drafter, error) {
 	case !ok:
 		return nil, nil
 	}
+	cfg.Logger = log
 	return llm.New(cfg, metrics), nil
 }
 
@@ -215,7 +217,7 @@ type app struct {
 func openApp(ctx context.Context, common commonFlags, sources bool, stderr io.Writer) (*app, error) {
 	var opts []bot.Option
 	if common.llm {
-		d, err := drafter(true, nil)
+		d, err := drafter(true, nil, slog.New(privacy.NewScrubber(os.Getenv("LOA_LLM_API_KEY")).Handler(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 		if err != nil {
 			return nil, err
 		}

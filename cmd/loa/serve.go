@@ -119,7 +119,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	// wrote it: an error body may quote the request URL or a message.
 	log := slog.New(privacy.NewScrubber(cfg.token, os.Getenv("LOA_LLM_API_KEY")).Handler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
 	reg := prometheus.NewRegistry()
-	draft, err := drafter(false, llm.NewMetrics(reg))
+	draft, err := drafter(false, llm.NewMetrics(reg), log)
 	if err != nil {
 		return err
 	}
