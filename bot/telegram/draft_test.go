@@ -1,6 +1,8 @@
 package telegram
 
 import (
+	"github.com/go-telegram/bot/models"
+
 	"strings"
 	"testing"
 	"time"
@@ -42,5 +44,39 @@ func TestDraftedFollowUpOverTelegram(t *testing.T) {
 	h.fake.Push(telegramtest.Text(88, "vợ tôi đẻ ở nhà trên bản, không có giấy chứng sinh, giờ phải làm gì?"))
 	if !strings.Contains(lastText(h.expect(t, 4)), "Đăng ký khai sinh") {
 		t.Error("the outage was not answered by the card")
+	}
+}
+
+// In a group the draft streams into a message that is edited, and the
+// final text replaces it rather than coming as another message.
+func TestDraftStreamsByEditingInGroups(t *testing.T) {
+	model := llmtest.New(t, func(llmtest.Request) string {
+		return "Bạn vẫn đăng ký khai sinh được ở UBND xã. Cán bộ tư pháp sẽ hướng dẫn thêm cho bạn."
+	})
+	client := llm.New(llm.Config{BaseURL: model.URL, Model: "fake-model", FirstToken: 500 * time.Millisecond, MaxTokens: 200}, nil)
+	h := run(t, newHarnessWith(t, nil, content.FS(), Config{}, bot.WithDrafter(client)))
+	ask := func(text string) {
+		h.fake.Push(telegramtest.GroupText(-900, 77, "/ask "+text, models.MessageEntity{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: 4}))
+	}
+	ask("lam giay khai sinh cho con")
+	h.expect(t, 1)
+	ask("con tôi sinh ở nhà trên bản, không có giấy chứng sinh của trạm y tế thì sao?")
+	calls := h.expect(t, 2) // the preview, sent as a message
+	if !strings.Contains(calls[1].Params["text"], "vẫn đăng ký khai sinh được") {
+		t.Errorf("preview: %q", calls[1].Params["text"])
+	}
+	edits, err := h.fake.WaitCalls("editMessageText", 1, 5*time.Second)
+	if err != nil {
+		t.Fatal("the streamed message was never edited")
+	}
+	final := edits[len(edits)-1].Params
+	if final["message_id"] != "2" || !strings.Contains(final["text"], "máy soạn") {
+		t.Errorf("final edit %v", final)
+	}
+	if _, err := h.fake.WaitCalls("sendMessageDraft", 1, 100*time.Millisecond); err == nil {
+		t.Error("a draft preview was sent to a group")
+	}
+	if n := len(h.fake.Calls("sendMessage")); n != 2 {
+		t.Errorf("%d messages sent, want the card and the streamed one", n)
 	}
 }

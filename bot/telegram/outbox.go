@@ -52,6 +52,7 @@ func newOutbox(a *Adapter) *outbox {
 type payload struct {
 	HTML     string                          `json:"html"`
 	Keyboard [][]models.InlineKeyboardButton `json:"keyboard,omitempty"`
+	Edit     int                             `json:"edit,omitempty"` // replace this message instead
 }
 
 // encode turns messages into outbox entries, one per Telegram message.
@@ -63,6 +64,9 @@ func encode(chat int64, group bool, msgs []message) []bot.Outgoing {
 			p := payload{HTML: part}
 			if i == len(parts)-1 {
 				p.Keyboard = m.Keyboard
+			}
+			if len(parts) == 1 {
+				p.Edit = m.Edit
 			}
 			data, _ := json.Marshal(p)
 			out = append(out, bot.Outgoing{Chat: chat, Group: group, Payload: data})
@@ -225,6 +229,9 @@ func (o *outbox) deliver(ctx context.Context, m bot.Outgoing) bool {
 			o.mu.Unlock()
 			chat = int64(moved.MigrateToChatID)
 			continue
+		case permanent(err) && p.Edit != 0:
+			p.Edit = 0 // the streamed message is gone or unchanged: send the text anew
+			continue
 		case permanent(err):
 			o.a.metrics.Dropped.Inc()
 			o.a.log.Warn("telegram: reply dropped: Telegram will not deliver it", "err", err)
@@ -267,12 +274,23 @@ func (o *outbox) call(ctx context.Context, chat int64, group bool, p payload) er
 	defer func() { <-o.calls }()
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	params := &tgbot.SendMessageParams{
-		ChatID: chat, Text: p.HTML, ParseMode: models.ParseModeHTML,
-		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
-	}
+	var markup models.ReplyMarkup
 	if len(p.Keyboard) > 0 {
-		params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: p.Keyboard}
+		markup = &models.InlineKeyboardMarkup{InlineKeyboard: p.Keyboard}
+	}
+	if p.Edit != 0 {
+		_, err := o.a.api.EditMessageText(ctx, &tgbot.EditMessageTextParams{
+			ChatID: chat, MessageID: p.Edit, Text: p.HTML, ParseMode: models.ParseModeHTML, ReplyMarkup: markup,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
+		})
+		if err != nil {
+			return fmt.Errorf("edit streamed reply: %w", err)
+		}
+		return nil
+	}
+	params := &tgbot.SendMessageParams{
+		ChatID: chat, Text: p.HTML, ParseMode: models.ParseModeHTML, ReplyMarkup: markup,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
 	}
 	if _, err := o.a.api.SendMessage(ctx, params); err != nil {
 		return fmt.Errorf("send reply: %w", err)

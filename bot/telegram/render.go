@@ -17,6 +17,7 @@ import (
 type message struct {
 	HTML     string
 	Keyboard [][]models.InlineKeyboardButton
+	Edit     int // the id of a message to replace instead (a streamed preview)
 }
 
 // renderer turns the core's replies into Telegram messages.

@@ -325,6 +325,7 @@ type conversation struct {
 	group   bool
 	session bot.Session
 	out     []bot.Outgoing
+	preview int // the message a draft was streamed into, by editing it
 }
 
 // open loads the user's session. When the store fails the turn goes on
@@ -481,6 +482,9 @@ func (c *conversation) reply(ctx context.Context, replies []bot.Reply) error {
 		if len(prefix) > 0 {
 			m.HTML = strings.Join(append(prefix, m.HTML), "\n\n")
 			prefix = nil
+		}
+		if rep.Kind == bot.KindDraft && c.preview != 0 {
+			m.Edit = c.preview // the final text replaces the message streamed into
 		}
 		if err := c.sendMessage(ctx, m); err != nil {
 			errs = append(errs, err)
