@@ -20,6 +20,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	openai "github.com/sashabaranov/go-openai"
+	"golang.org/x/sync/singleflight"
 
 	"loa/knowledge"
 	"loa/privacy"
@@ -75,6 +76,7 @@ var (
 
 // Client drafts answers. It is safe for concurrent use.
 type Client struct {
+	flight  singleflight.Group // one call for the same question asked at once
 	api     *openai.Client
 	cfg     Config
 	now     func() time.Time
@@ -107,22 +109,28 @@ func (c *Client) Draft(ctx context.Context, question string, p *knowledge.Proced
 		c.metrics.Requests.WithLabelValues("cached").Inc()
 		return text, nil
 	}
-	if !c.brk.allow(c.now()) {
-		c.metrics.Requests.WithLabelValues("breaker_open").Inc()
-		return "", ErrBreakerOpen
+	v, err, shared := c.flight.Do(key, func() (any, error) {
+		if !c.brk.allow(c.now()) {
+			c.metrics.Requests.WithLabelValues("breaker_open").Inc()
+			return "", ErrBreakerOpen
+		}
+		msgs := Prompt(question, p, lang)
+		text, err := c.stream(ctx, msgs, onText)
+		c.brk.record(err == nil, c.now())
+		c.count(msgs, text, err)
+		if err != nil {
+			return text, err
+		}
+		if leaks(text) {
+			return "", ErrLeak
+		}
+		c.cache.put(key, text, c.now())
+		return text, nil
+	})
+	if shared {
+		c.metrics.Requests.WithLabelValues("cached").Inc()
 	}
-	msgs := Prompt(question, p, lang)
-	text, err := c.stream(ctx, msgs, onText)
-	c.brk.record(err == nil, c.now())
-	c.count(msgs, text, err)
-	if err != nil {
-		return text, err
-	}
-	if leaks(text) {
-		return "", ErrLeak
-	}
-	c.cache.put(key, text, c.now())
-	return text, nil
+	return v.(string), err
 }
 
 func (c *Client) count(msgs []openai.ChatCompletionMessage, text string, err error) {

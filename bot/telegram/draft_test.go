@@ -3,6 +3,7 @@ package telegram
 import (
 	"github.com/go-telegram/bot/models"
 
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -78,5 +79,41 @@ func TestDraftStreamsByEditingInGroups(t *testing.T) {
 	}
 	if n := len(h.fake.Calls("sendMessage")); n != 2 {
 		t.Errorf("%d messages sent, want the card and the streamed one", n)
+	}
+}
+
+// Over Telegram too: a second user's same question costs no call, no
+// personal number reaches the model, and after 5 failures the model is
+// not asked (the card answers at once).
+func TestDraftCacheRedactionAndBreakerOverTelegram(t *testing.T) {
+	model := llmtest.New(t, func(llmtest.Request) string { return "Bạn vẫn đăng ký khai sinh được ở UBND xã." })
+	client := llm.New(llm.Config{BaseURL: model.URL, Model: "fake-model", FirstToken: 500 * time.Millisecond, MaxTokens: 200}, nil)
+	h := run(t, newHarnessWith(t, nil, content.FS(), Config{}, bot.WithDrafter(client)))
+	const q = "con tôi sinh ở nhà trên bản, không có giấy chứng sinh của trạm y tế thì sao? sdt 0912 345 678"
+	for _, user := range []int64{101, 102} {
+		h.fake.Push(telegramtest.Text(user, "lam giay khai sinh cho con"))
+		h.fake.Push(telegramtest.Text(user, q))
+	}
+	h.expect(t, 4) // per user: the card, then the warning with the draft
+	if got := len(model.Requests()); got != 1 {
+		t.Errorf("two users asking the same thing cost %d calls, want 1", got)
+	}
+	for _, r := range model.Requests() {
+		for _, m := range r.Messages {
+			if strings.Contains(m.Content, "0912") || strings.Contains(m.Content, "345 678") {
+				t.Errorf("the model received a phone number: %q", m.Content)
+			}
+		}
+	}
+	for range 5 {
+		model.Fail(llmtest.Fault{Status: 503})
+	}
+	for i := range 6 {
+		h.fake.Push(telegramtest.Text(200, "lam giay khai sinh cho con"))
+		h.fake.Push(telegramtest.Text(200, fmt.Sprintf("lần %d: con tôi sinh ở nhà trên bản, không có giấy chứng sinh của trạm y tế thì sao?", i)))
+	}
+	h.expect(t, 4+12)
+	if got := len(model.Requests()); got != 1+5 {
+		t.Errorf("the model was asked %d times after 5 failures, want no sixth", got-1)
 	}
 }
