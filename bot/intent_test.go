@@ -292,3 +292,50 @@ func TestEmergencyEval(t *testing.T) {
 		}
 	}
 }
+
+// TestEmergencyHeldout measures the detector on a second set, written
+// after the phrases were tuned and never tuned on (go test -v -run
+// TestEmergencyHeldout ./bot prints the rates). Its floors are lower than
+// the dev set's: they catch a regression, the rates are the measure.
+func TestEmergencyHeldout(t *testing.T) {
+	data, err := os.ReadFile("testdata/emergency-heldout.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sets emergencyEval
+	if err := json.Unmarshal(data, &sets); err != nil {
+		t.Fatal(err)
+	}
+	c, _, _ := newCore(t)
+	for _, lang := range knowledge.Langs() {
+		var set evalLang
+		if err := json.Unmarshal(sets[string(lang)], &set); err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		detected, alarms := 0, 0
+		for _, e := range set.Emergencies {
+			replies, _ := c.Turn(t.Context(), &Session{Lang: lang}, Input{Text: e.Text})
+			if replies[0].Kind == KindEmergency {
+				detected++
+			} else {
+				t.Logf("%s missed (%s): %q", lang, e.Kind, e.Text)
+			}
+		}
+		for _, msg := range set.Lookalikes {
+			if replies, _ := c.Turn(t.Context(), &Session{Lang: lang}, Input{Text: msg}); replies[0].Kind == KindEmergency {
+				alarms++
+				t.Logf("%s false alarm: %q", lang, msg)
+			}
+		}
+		rate := float64(detected) / float64(len(set.Emergencies))
+		t.Logf("%s held-out: detected %d/%d (%.3f); false alarms %d/%d", lang, detected, len(set.Emergencies), rate, alarms, len(set.Lookalikes))
+		// The floors are the first run's figures less a margin (2 Dec 2026:
+		// vi 0.60, hmn 0.80, dao 0.65, tay 0.55, giay 0.80): phrase lists
+		// generalize poorly, and this set stays unseen so that a better
+		// detector can be measured on it. Never tune the phrases on it.
+		floors := map[knowledge.Lang]float64{knowledge.Vietnamese: 0.55, knowledge.Hmong: 0.75, knowledge.Dao: 0.60, knowledge.Tay: 0.50, knowledge.Giay: 0.75}
+		if rate < floors[lang] {
+			t.Errorf("%s: held-out detection %.3f fell below its floor %.2f", lang, rate, floors[lang])
+		}
+	}
+}
