@@ -15,6 +15,7 @@ type Metrics struct {
 	FloodLimited    prometheus.Counter
 	Replayed        prometheus.Counter     // updates answered after a restart
 	StateErrors     *prometheus.CounterVec // by operation
+	Apologies       prometheus.Counter     // internal errors answered with an apology
 }
 
 // NewMetrics creates the metrics and registers them on reg.
@@ -48,7 +49,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		StateErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "loa_state_errors_total", Help: "Failed reads and writes of the state database (a full disk, a read-only file), by operation; Loa answers without it.",
 		}, []string{"op"}),
+		Apologies: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "loa_internal_errors_total", Help: "Updates that failed inside Loa; the citizen got a short apology.",
+		}),
 	}
-	reg.MustRegister(m.Updates, m.Answers, m.Latency, m.APIErrors, m.Dropped, m.WebhookRejected, m.FloodLimited, m.Replayed, m.StateErrors)
+	reg.MustRegister(m.Updates, m.Answers, m.Latency, m.APIErrors, m.Dropped, m.WebhookRejected, m.FloodLimited, m.Replayed, m.StateErrors, m.Apologies)
 	return m
 }

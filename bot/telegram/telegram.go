@@ -65,6 +65,8 @@ type Adapter struct {
 	outbox    *outbox
 	health    health
 	stateLog  *rate.Limiter // how often a failing state store is logged
+	jobs      context.Context
+	stopJobs  context.CancelFunc // ends the updates still running after the grace period
 }
 
 // New connects to the Bot API (getMe) and returns an Adapter.
@@ -107,6 +109,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 	})
 	a.gate = newJournalGate()
 	a.outbox = newOutbox(a)
+	a.jobs, a.stopJobs = context.WithCancel(context.Background())
 	opts := []tgbot.Option{
 		tgbot.WithDefaultHandler(a.receive), // the library's default would log whole updates
 		tgbot.WithNotAsyncHandlers(),        // order and bounds come from the dispatcher
@@ -185,6 +188,7 @@ func (a *Adapter) drain(grace time.Duration, stopOutbox func()) error {
 	defer cancel()
 	defer stopOutbox()
 	if err := a.dispatch.wait(ctx); err != nil {
+		a.stopJobs() // their journal entries stay unprocessed: answered at the next start
 		return fmt.Errorf("updates still in flight after %v: %w", grace, err)
 	}
 	a.outbox.notify()
@@ -196,9 +200,12 @@ func (a *Adapter) drain(grace time.Duration, stopOutbox func()) error {
 	return nil
 }
 
-// Close releases nothing yet held beyond Run; it is here so the adapter
-// can be closed like the stores it works with.
-func (a *Adapter) Close() error { return nil }
+// Close ends any update job still running; Run and RunWebhook have
+// already stopped every other goroutine they started when they return.
+func (a *Adapter) Close() error {
+	a.stopJobs()
+	return nil
+}
 
 // stateError logs and counts a failure to read or write the state store:
 // Loa keeps answering from the knowledge base, and /healthz says so.
@@ -253,10 +260,14 @@ func (a *Adapter) receive(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 // queue runs an update's work on the dispatcher.
 func (a *Adapter) queue(u *models.Update) {
 	a.dispatch.submit(updateUser(u), func() {
-		ctx, cancel := context.WithTimeout(context.Background(), a.timeout)
+		// Shutdown cancels the job once the grace period is over.
+		ctx, cancel := context.WithTimeout(a.jobs, a.timeout)
 		defer cancel()
 		start := time.Now()
 		kind, out, err := a.run(ctx, u)
+		if a.jobs.Err() != nil {
+			return // cut short by shutdown: left unprocessed, answered at the next start
+		}
 		if err := a.store.Complete(context.WithoutCancel(ctx), u.ID, out); err != nil {
 			a.stateError("outbox", err)
 			a.outbox.keep(out)
@@ -283,6 +294,11 @@ func (a *Adapter) run(ctx context.Context, u *models.Update) (kind string, out [
 			kind, err = "panic", fmt.Errorf("update handler panicked: %v", r)
 		}
 		out = c.out
+		if err != nil && len(out) == 0 && c.chatID != 0 {
+			// Never silence: the citizen hears that something went wrong.
+			a.metrics.Apologies.Inc()
+			out = encode(c.chatID, c.group, []message{{HTML: esc(a.catalog.Text(string(c.lang()), "error.internal", nil))}})
+		}
 	}()
 	kind, err = a.process(ctx, c, u)
 	return kind, c.out, err

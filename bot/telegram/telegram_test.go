@@ -814,3 +814,21 @@ func TestQueuesInsteadOfDropping(t *testing.T) {
 		t.Error("the newcomer waited until every busy chat was done")
 	}
 }
+
+// panicky is a store that breaks in the middle of a turn.
+type panicky struct{ bot.Store }
+
+func (panicky) LoadSession(context.Context, int64) (bot.Session, error) { panic("corrupt row") }
+
+// An internal error gets the citizen a short apology, never silence, and
+// is counted.
+func TestInternalErrorApologises(t *testing.T) {
+	h := start(t, panicky{bot.NewMemoryStore()})
+	h.fake.Push(telegramtest.Text(31, "lam giay khai sinh"))
+	if !strings.Contains(lastText(h.expect(t, 1)), "Xin lỗi") {
+		t.Error("no apology")
+	}
+	if got := testutil.ToFloat64(h.metrics.Apologies); got != 1 {
+		t.Errorf("apologies counted %v", got)
+	}
+}

@@ -158,7 +158,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer admin.Close()
-	go pruneLoop(ctx, store, cfg.retention, log)
+	pruneCtx, stopPrune := context.WithCancel(ctx)
+	pruned := make(chan struct{})
+	go func() { pruneLoop(pruneCtx, store, cfg.retention, log); close(pruned) }()
+	defer func() { stopPrune(); <-pruned }() // before the store closes
+	defer adapter.Close()
 
 	log.Info("loa: serving", "procedures", len(kb.Content().Procedures), "admin", cfg.adminAddr, "webhook", cfg.webhookURL != "", "llm", draft != nil)
 	if cfg.webhookURL == "" {
