@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -16,13 +17,19 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
+// shippedBase is the built-in content, indexed once for the package's
+// tests: a search leaves the base as it was.
+var shippedBase = sync.OnceValues(func() (*knowledge.Base, error) {
+	kb, _, err := knowledge.Open(context.Background(), content.FS())
+	return kb, err
+})
+
 func newCore(t *testing.T) (*Core, *clock, TextRenderer) {
 	t.Helper()
-	kb, _, err := knowledge.Open(context.Background(), content.FS())
+	kb, err := shippedBase()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { kb.Close() })
 	cat, err := locales.Load(locales.FS())
 	if err != nil {
 		t.Fatal(err)

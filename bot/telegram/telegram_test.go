@@ -60,14 +60,31 @@ func newHarness(t *testing.T, store bot.Store) *harness {
 	return newHarnessWith(t, store, content.FS(), Config{})
 }
 
+// shippedBase is the built-in content, indexed once for the package.
+var shippedBase = sync.OnceValues(func() (*knowledge.Base, error) {
+	kb, _, err := knowledge.Open(context.Background(), content.FS())
+	return kb, err
+})
+
+// openBase indexes fsys, or shares the built-in content's index.
+func openBase(t *testing.T, fsys fs.FS) (*knowledge.Base, error) {
+	if fsys == content.FS() {
+		return shippedBase()
+	}
+	kb, _, err := knowledge.Open(context.Background(), fsys)
+	if err == nil {
+		t.Cleanup(func() { kb.Close() })
+	}
+	return kb, err
+}
+
 // newHarnessWith runs on other content, with extra configuration (reviewers).
 func newHarnessWith(t *testing.T, store bot.Store, fsys fs.FS, extra Config, coreOpts ...bot.Option) *harness {
 	t.Helper()
-	kb, _, err := knowledge.Open(context.Background(), fsys)
+	kb, err := openBase(t, fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { kb.Close() })
 	cat, err := locales.Load(locales.FS())
 	if err != nil {
 		t.Fatal(err)
