@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -23,7 +24,7 @@ type outbox struct {
 	a        *Adapter
 	kick     chan struct{}
 	calls    chan struct{}
-	maxRetry time.Duration
+	maxRetry atomic.Int64 // nanoseconds; a test shortens it while sending
 
 	mu       sync.Mutex
 	inflight map[int64]bool           // reply ids handed to a chat
@@ -42,10 +43,12 @@ const maxCalls = 16
 const callTimeout = 20 * time.Second
 
 func newOutbox(a *Adapter) *outbox {
-	return &outbox{
-		a: a, kick: make(chan struct{}, 1), calls: make(chan struct{}, maxCalls), maxRetry: 10 * time.Minute,
+	o := &outbox{
+		a: a, kick: make(chan struct{}, 1), calls: make(chan struct{}, maxCalls),
 		inflight: map[int64]bool{}, chats: map[int64][]bot.Outgoing{}, migrated: map[int64]int64{},
 	}
+	o.maxRetry.Store(int64(10 * time.Minute))
+	return o
 }
 
 // payload is one Telegram message as kept in the outbox.
@@ -236,9 +239,9 @@ func (o *outbox) deliver(ctx context.Context, m bot.Outgoing) bool {
 			o.a.metrics.Dropped.Inc()
 			o.a.log.Warn("telegram: reply dropped: Telegram will not deliver it", "err", err)
 			return true
-		case time.Since(start) > o.maxRetry:
+		case time.Since(start) > time.Duration(o.maxRetry.Load()):
 			o.a.metrics.Dropped.Inc()
-			o.a.log.Error("telegram: reply dropped after retrying", "for", o.maxRetry, "err", err)
+			o.a.log.Error("telegram: reply dropped after retrying", "for", time.Duration(o.maxRetry.Load()), "err", err)
 			return true
 		}
 		o.a.metrics.APIErrors.WithLabelValues("error").Inc()

@@ -545,7 +545,7 @@ func TestRepliesRetriedUntilDelivered(t *testing.T) {
 	h.expect(t, 11) // the blocked chat's one attempt, and the other's reply
 	awaitCount(t, h.metrics.Dropped, 1)
 
-	h.adapter.outbox.maxRetry = 0 // a server that never recovers
+	h.adapter.outbox.maxRetry.Store(0) // a server that never recovers
 	for range 3 {
 		h.fake.Fail("sendMessage", telegramtest.Fault{Status: 500})
 	}
