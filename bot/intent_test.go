@@ -206,10 +206,9 @@ func TestMixedMessages(t *testing.T) {
 	}
 }
 
-// emergencyEval is bot/testdata/emergency-eval.json: realistic messages
-// written without sight of the detector's phrases, to measure it.
-type emergencyEval map[string]json.RawMessage
-
+// evalLang is one language of an emergency evaluation set
+// (bot/testdata/emergency-eval.json, emergency-heldout.json): realistic
+// messages written without sight of the detector's phrases.
 type evalLang struct {
 	Emergencies []struct {
 		Text string `json:"text"`
@@ -218,19 +217,35 @@ type evalLang struct {
 	Lookalikes []string `json:"lookalikes"`
 }
 
-// TestEmergencyEval measures the detector on the held-out set: every
+// loadEmergencySets reads an emergency evaluation set, per language.
+func loadEmergencySets(t *testing.T, path string) map[knowledge.Lang]evalLang {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	sets := map[knowledge.Lang]evalLang{}
+	for _, lang := range knowledge.Langs() {
+		var set evalLang
+		if err := json.Unmarshal(raw[string(lang)], &set); err != nil {
+			t.Fatalf("%s %s: %v", path, lang, err)
+		}
+		sets[lang] = set
+	}
+	return sets
+}
+
+// TestEmergencyEval measures the detector on the first set (a dev set
+// since the phrases were tuned on it): every
 // emergency must get the numbers first, and never a procedure card alone
 // (go test -v -run TestEmergencyEval ./bot prints the rates). Self-harm and
 // violence must also get their own lines.
 func TestEmergencyEval(t *testing.T) {
-	data, err := os.ReadFile("testdata/emergency-eval.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sets emergencyEval
-	if err := json.Unmarshal(data, &sets); err != nil {
-		t.Fatal(err)
-	}
+	sets := loadEmergencySets(t, "testdata/emergency-eval.json")
 	c, _, r := newCore(t)
 	targets := map[knowledge.Lang]struct {
 		min        int
@@ -244,10 +259,7 @@ func TestEmergencyEval(t *testing.T) {
 		knowledge.Giay:       {20, 0.95, 0.25},
 	}
 	for _, lang := range knowledge.Langs() {
-		var set evalLang
-		if err := json.Unmarshal(sets[string(lang)], &set); err != nil {
-			t.Fatalf("%s: %v", lang, err)
-		}
+		set := sets[lang]
 		want := targets[lang]
 		if len(set.Emergencies) < want.min {
 			t.Errorf("%s: %d emergencies in the set, want %d or more", lang, len(set.Emergencies), want.min)
@@ -298,20 +310,10 @@ func TestEmergencyEval(t *testing.T) {
 // TestEmergencyHeldout ./bot prints the rates). Its floors are lower than
 // the dev set's: they catch a regression, the rates are the measure.
 func TestEmergencyHeldout(t *testing.T) {
-	data, err := os.ReadFile("testdata/emergency-heldout.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sets emergencyEval
-	if err := json.Unmarshal(data, &sets); err != nil {
-		t.Fatal(err)
-	}
+	sets := loadEmergencySets(t, "testdata/emergency-heldout.json")
 	c, _, _ := newCore(t)
 	for _, lang := range knowledge.Langs() {
-		var set evalLang
-		if err := json.Unmarshal(sets[string(lang)], &set); err != nil {
-			t.Fatalf("%s: %v", lang, err)
-		}
+		set := sets[lang]
 		detected, alarms := 0, 0
 		for _, e := range set.Emergencies {
 			replies, _ := c.Turn(t.Context(), &Session{Lang: lang}, Input{Text: e.Text})
