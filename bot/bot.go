@@ -111,7 +111,8 @@ func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 	intents := c.kb.Content().Intents
 	// Emergencies come before every other judgement, even on text too long
 	// or too strange to answer.
-	replies := emergencyReplies(calmed(intents, firstRunes(text, MaxInputRunes)))
+	found, sure := calmed(c.kb.Content(), firstRunes(text, MaxInputRunes))
+	replies := emergencyReplies(found)
 	emergency := len(replies) > 0
 	switch {
 	case in.Kind == InputVoice:
@@ -139,7 +140,7 @@ func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 	question := text
 	switch {
 	case emergency:
-		return c.emergencyAnswer(ctx, s, text, replies)
+		return c.emergencyAnswer(ctx, s, text, replies, sure)
 	case hasIntent:
 		question = intents.Strip(text, knowledge.Greeting, knowledge.Thanks)
 		if len(knowledge.TopicWords(question)) == 0 {
@@ -164,10 +165,21 @@ func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 // from them, unless the message also asks about papers ("nhà bị cháy, làm
 // lại giấy khai sinh thế nào", "con anh bị tai nạn, bảo chuyển tiền gấp"):
 // then with the card or choices for it, searched as written and, failing
-// that, without the alarm's words.
-func (c *Core) emergencyAnswer(ctx context.Context, s *Session, text string, numbers []Reply) ([]Reply, error) {
+// that, without the alarm's words. An alarm that only the weighed signs
+// raised may be wrong, so a card that clearly fits follows its numbers.
+func (c *Core) emergencyAnswer(ctx context.Context, s *Session, text string, numbers []Reply, sure bool) ([]Reply, error) {
 	intents := c.kb.Content().Intents
 	if !intents.Has(text, knowledge.Request) {
+		if sure {
+			return numbers, nil
+		}
+		answer, err := c.answer(ctx, s, text, nil)
+		if err != nil {
+			return nil, err
+		}
+		if k := answer[len(answer)-1].Kind; k == KindCard || k == KindSection {
+			return append(numbers, answer...), nil
+		}
 		return numbers, nil
 	}
 	answer, err := c.answer(ctx, s, text, nil)
@@ -189,13 +201,18 @@ func (c *Core) emergencyAnswer(ctx context.Context, s *Session, text string, num
 // calmed returns the emergencies in text, less a plain emergency that the
 // text puts in the past, or makes a lesson or a claim, while asking about
 // papers ("nhà bị cháy năm ngoái, làm lại giấy khai sinh thế nào").
-// Self-harm and violence are never calmed.
-func calmed(intents knowledge.Intents, text string) []knowledge.Intent {
-	found := intents.Emergencies(text)
-	if len(found) == 0 || !intents.Has(text, knowledge.Calm) || !intents.Has(text, knowledge.Request) {
-		return found
+// Self-harm and violence are never calmed. sure says a phrase of
+// intents.yaml found them; otherwise the weighed signs of alarms.yaml did.
+func calmed(content *knowledge.Content, text string) (found []knowledge.Intent, sure bool) {
+	intents := content.Intents
+	found, sure = intents.Emergencies(text), true
+	if len(found) == 0 {
+		found, sure = content.Alarms.Weigh(text).Intents, false
 	}
-	return slices.DeleteFunc(found, func(e knowledge.Intent) bool { return e == knowledge.Emergency })
+	if len(found) == 0 || !intents.Has(text, knowledge.Calm) || !intents.Has(text, knowledge.Request) {
+		return found, sure
+	}
+	return slices.DeleteFunc(found, func(e knowledge.Intent) bool { return e == knowledge.Emergency }), sure
 }
 
 // emergencyReplies gives the lines of each emergency found, most specific

@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -339,5 +340,60 @@ func TestEmergencyHeldout(t *testing.T) {
 		if rate < floors[lang] {
 			t.Errorf("%s: held-out detection %.3f fell below its floor %.2f", lang, rate, floors[lang])
 		}
+	}
+}
+
+// TestAlarmsOnQuestions counts the procedure questions of the search
+// evaluation sets (knowledge/testdata) that sound an alarm: a wrong alarm
+// costs the citizen a line, and the card must still follow it.
+func TestAlarmsOnQuestions(t *testing.T) {
+	files, err := filepath.Glob("../knowledge/testdata/*-*.jsonl")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no evaluation sets: %v", err)
+	}
+	c, _, _ := newCore(t)
+	questions, alarms, swallowed := 0, 0, 0
+	for _, file := range files {
+		if strings.Contains(file, "langid") {
+			continue // holds emergencies on purpose
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			var q struct {
+				Question string   `json:"question"`
+				Lang     string   `json:"lang"`
+				Expected []string `json:"expected"`
+			}
+			if err := json.Unmarshal([]byte(line), &q); err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
+			lang, _ := knowledge.ParseLang(q.Lang)
+			replies, err := c.Turn(t.Context(), &Session{Lang: lang}, Input{Text: q.Question})
+			if err != nil {
+				t.Fatal(err)
+			}
+			questions++
+			if replies[0].Kind != KindEmergency {
+				continue
+			}
+			alarms++
+			if last := replies[len(replies)-1]; len(q.Expected) > 0 && last.Kind == KindEmergency {
+				swallowed++
+				t.Logf("alarm without an answer: %q", q.Question)
+			} else {
+				t.Logf("alarm: %q", q.Question)
+			}
+		}
+	}
+	rate := float64(alarms) / float64(questions)
+	t.Logf("%d procedure questions: %d alarms (%.3f), %d of them with nothing after the numbers", questions, alarms, rate, swallowed)
+	if rate > 0.03 {
+		t.Errorf("alarms on %.3f of procedure questions, at most 0.03", rate)
+	}
+	if swallowed > alarms/2 {
+		t.Errorf("%d of %d alarms on procedure questions left no answer", swallowed, alarms)
 	}
 }

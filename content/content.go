@@ -7,7 +7,7 @@ import (
 	"io/fs"
 )
 
-//go:embed categories.yaml glossary.yaml synonyms.yaml intents.yaml gaps.yaml procedures
+//go:embed categories.yaml glossary.yaml synonyms.yaml intents.yaml alarms.yaml gaps.yaml procedures
 var files embed.FS
 
 // FS returns the built-in content, rooted at this folder.

@@ -23,6 +23,7 @@ type Content struct {
 	Glossary   []Term
 	Synonyms   [][]string // groups of phrases citizens use for the same thing
 	Intents    Intents    // messages that are not procedure questions
+	Alarms     Alarms     // the signs of an emergency nobody wrote down as a phrase
 	Gaps       []Gap      // cases next to a procedure that its card does not cover
 }
 
@@ -70,6 +71,7 @@ func Load(fsys fs.FS) (*Content, Problems) {
 	c.Glossary = loadGlossary(fsys, &problems)
 	c.Synonyms = loadSynonyms(fsys, &problems)
 	c.Intents = loadIntents(fsys, &problems)
+	c.Alarms = loadAlarms(fsys, &problems)
 	c.Gaps = loadGaps(fsys, &problems)
 	c.Procedures = loadProcedures(fsys, c, &problems)
 	checkGapsNear(c, &problems)

@@ -54,6 +54,7 @@ func contentFS(files map[string]string) fstest.MapFS {
 		"glossary.yaml":   {Data: []byte("- vi: khai sinh\n  meaning: đăng ký việc sinh\n  translations: {}\n")},
 		"synonyms.yaml":   {Data: []byte("- [đẻ, sinh]\n")},
 		"intents.yaml":    {Data: []byte("emergency:\n  vi: [cháy nhà]\n")},
+		"alarms.yaml":     {Data: []byte("threshold: 2\ngroups:\n  - {name: fire, intent: emergency, weight: 2, words: {vi: [khói]}}\n")},
 	}
 	for name, data := range files {
 		fsys["procedures/"+name] = &fstest.MapFile{Data: []byte(data)}
