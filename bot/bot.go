@@ -205,7 +205,7 @@ func (c *Core) emergencyAnswer(ctx context.Context, s *Session, text string, num
 // intents.yaml found them; otherwise the weighed signs of alarms.yaml did.
 func calmed(content *knowledge.Content, text string) (found []knowledge.Intent, sure bool) {
 	intents := content.Intents
-	found, sure = intents.Emergencies(text), true
+	found, sure = intents.Emergencies(content.Alarms.Plain(text)), true
 	if len(found) == 0 {
 		found, sure = content.Alarms.Weigh(text).Intents, false
 	}

@@ -154,6 +154,13 @@ func (a Alarms) Weigh(text string) Alarm {
 	return out
 }
 
+// Plain returns text without the words that only look like a danger
+// ("chán muốn chết" is bored, "đánh giá" is assessing), for the phrases of
+// intents.yaml to be matched on.
+func (a Alarms) Plain(text string) string {
+	return strings.Join(a.withoutLookalikes(newMessage(text)).exact, " ")
+}
+
 // withoutLookalikes drops the words of the phrases that only look like a
 // danger, wherever they stand.
 func (a Alarms) withoutLookalikes(msg wordSeq) wordSeq {
