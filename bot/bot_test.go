@@ -24,7 +24,7 @@ var shippedBase = sync.OnceValues(func() (*knowledge.Base, error) {
 	return kb, err
 })
 
-func newCore(t *testing.T) (*Core, *clock, TextRenderer) {
+func newCore(t *testing.T) (*Core, *clock, wordsOf) {
 	t.Helper()
 	kb, err := shippedBase()
 	if err != nil {
@@ -35,11 +35,11 @@ func newCore(t *testing.T) (*Core, *clock, TextRenderer) {
 		t.Fatal(err)
 	}
 	clk := &clock{t: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
-	return New(kb, WithClock(clk.now), WithContextTTL(10*time.Minute)), clk, TextRenderer{Catalog: cat}
+	return New(kb, WithClock(clk.now), WithContextTTL(10*time.Minute)), clk, wordsOf{Catalog: cat}
 }
 
 // turn runs one message and returns the replies' kinds and rendered text.
-func turn(t *testing.T, c *Core, r TextRenderer, s *Session, text string) ([]Kind, string) {
+func turn(t *testing.T, c *Core, r wordsOf, s *Session, text string) ([]Kind, string) {
 	t.Helper()
 	replies, err := c.Turn(context.Background(), s, Input{Text: text})
 	if err != nil {
@@ -233,12 +233,12 @@ func TestButtonsWithoutLanguage(t *testing.T) {
 func TestMemoryStoreOneVotePerVoter(t *testing.T) {
 	m := NewMemoryStore()
 	for i := range 5 {
-		m.AddFeedback(t.Context(), Feedback{Procedure: "id-card", Helpful: i == 4, Voter: VoterKey("telegram", 1)})
+		m.AddFeedback(t.Context(), Feedback{Procedure: "id-card", Helpful: i == 4, Voter: VoterKey(Address{Channel: "telegram", User: "1"})})
 	}
 	if len(m.Feedback) != 1 || !m.Feedback[0].Helpful {
 		t.Errorf("feedback %+v", m.Feedback)
 	}
-	if VoterKey("telegram", 1) == VoterKey("telegram", 2) || strings.Contains(VoterKey("telegram", 123456), "123456") {
+	if VoterKey(Address{Channel: "telegram", User: "1"}) == VoterKey(Address{Channel: "telegram", User: "2"}) || strings.Contains(VoterKey(Address{Channel: "telegram", User: "123456"}), "123456") {
 		t.Error("voter keys collide or show the id")
 	}
 }

@@ -24,6 +24,9 @@ const (
 	// KindDraft is a drafted answer (Text) about Procedure, already checked
 	// against it by the fact guard; the card follows it.
 	KindDraft
+	// KindLangPicker offers every language ("lang.pick"), after Message
+	// when there is one ("greeting").
+	KindLangPicker
 )
 
 // Part is a piece of a procedure a user can ask for on its own.

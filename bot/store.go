@@ -6,39 +6,62 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 )
 
-// Store keeps what Loa remembers between turns and across restarts. The
-// sqlite package implements it; MemoryStore serves tests and `loa chat`.
+// Store keeps what Loa remembers between turns and across restarts, by
+// concern: sessions, records for editors, and a channel's journal and
+// deliveries. The sqlite package implements it; MemoryStore serves tests
+// and `loa chat`. bot/storetest holds the table every backend must pass.
 type Store interface {
+	Sessions
+	Records
+	Journal
+	Deliveries
+	// Prune deletes logged questions, feedback and processed updates older
+	// than before, and reports how many rows went.
+	Prune(ctx context.Context, before time.Time) (int64, error)
+	Close() error
+}
+
+// Sessions keeps each user's session under Address.Key.
+type Sessions interface {
 	// LoadSession returns a user's saved session, or a zero one.
-	LoadSession(ctx context.Context, userID int64) (Session, error)
-	SaveSession(ctx context.Context, userID int64, s Session) error
+	LoadSession(ctx context.Context, key string) (Session, error)
+	SaveSession(ctx context.Context, key string, s Session) error
+}
+
+// Records keeps what editors read: votes on cards and the question log.
+type Records interface {
+	AddFeedback(ctx context.Context, f Feedback) error
+	// LogQuestion keeps a question for editors; its text must already be
+	// redacted.
+	LogQuestion(ctx context.Context, q LoggedQuestion) error
+}
+
+// Journal keeps a channel's updates from arrival until their effects are
+// stored. Ids are the channel's own sequence numbers (Telegram's
+// update_id).
+type Journal interface {
 	// Receive records an update as it arrives, before it is acknowledged,
 	// and reports whether it is new: an update delivered twice is answered
 	// once, and one received before a crash is still answered after it.
-	Receive(ctx context.Context, updateID int64, raw []byte, at time.Time) (bool, error)
+	Receive(ctx context.Context, id int64, raw []byte, at time.Time) (bool, error)
 	// Unprocessed returns the updates received whose effects were never
 	// stored (the process stopped), oldest first.
 	Unprocessed(ctx context.Context) ([]Received, error)
 	// Complete queues an update's replies and marks the update processed,
 	// in one step: after a crash it is either answered or redone, never both.
-	Complete(ctx context.Context, updateID int64, out []Outgoing) error
+	Complete(ctx context.Context, id int64, out []Outgoing) error
+}
+
+// Deliveries is the outbox: replies stored, waiting to be sent.
+type Deliveries interface {
 	// Unsent returns queued replies not yet delivered, in queue order.
 	Unsent(ctx context.Context, limit int) ([]Outgoing, error)
 	// Delivered removes a reply from the queue: sent, or dropped for good.
 	Delivered(ctx context.Context, id int64) error
-	AddFeedback(ctx context.Context, f Feedback) error
-	// LogQuestion keeps a question for editors; its text must already be
-	// redacted.
-	LogQuestion(ctx context.Context, q LoggedQuestion) error
-	// Prune deletes logged questions, feedback and processed updates older
-	// than before, and reports how many rows went.
-	Prune(ctx context.Context, before time.Time) (int64, error)
-	Close() error
 }
 
 // Received is an update as it arrived, in the channel's own encoding.
@@ -66,10 +89,10 @@ type Feedback struct {
 	Voter     string // an opaque key of who voted (VoterKey), never the user id
 }
 
-// VoterKey turns a user id into the key their votes are counted under, so
+// VoterKey turns a user into the key their votes are counted under, so
 // the feedback table holds no user ids.
-func VoterKey(channel string, user int64) string {
-	sum := sha256.Sum256([]byte(channel + ":" + strconv.FormatInt(user, 10)))
+func VoterKey(from Address) string {
+	sum := sha256.Sum256([]byte(from.Key()))
 	return hex.EncodeToString(sum[:8])
 }
 
@@ -86,7 +109,7 @@ type LoggedQuestion struct {
 // MemoryStore is a Store in memory.
 type MemoryStore struct {
 	mu        sync.Mutex
-	sessions  map[int64]Session
+	sessions  map[string]Session
 	received  map[int64]received
 	outbox    []Outgoing
 	lastOut   int64
@@ -103,24 +126,24 @@ var _ Store = (*MemoryStore)(nil)
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{sessions: map[int64]Session{}, received: map[int64]received{}}
+	return &MemoryStore{sessions: map[string]Session{}, received: map[int64]received{}}
 }
 
 // LoadSession implements Store.
-func (m *MemoryStore) LoadSession(_ context.Context, userID int64) (Session, error) {
+func (m *MemoryStore) LoadSession(_ context.Context, key string) (Session, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := m.sessions[userID]
+	s := m.sessions[key]
 	s.Choices = append([]string(nil), s.Choices...)
 	return s, nil
 }
 
 // SaveSession implements Store.
-func (m *MemoryStore) SaveSession(_ context.Context, userID int64, s Session) error {
+func (m *MemoryStore) SaveSession(_ context.Context, key string, s Session) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s.Choices = append([]string(nil), s.Choices...)
-	m.sessions[userID] = s
+	m.sessions[key] = s
 	return nil
 }
 

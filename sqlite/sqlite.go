@@ -89,11 +89,11 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // LoadSession implements bot.Store.
-func (s *Store) LoadSession(ctx context.Context, userID int64) (bot.Session, error) {
+func (s *Store) LoadSession(ctx context.Context, key string) (bot.Session, error) {
 	var lang, last, choices string
 	var lastAt int64
 	var offered bool
-	err := s.db.QueryRowContext(ctx, `SELECT lang, last, last_at, choices, offered FROM sessions WHERE user_id = ?`, userID).Scan(&lang, &last, &lastAt, &choices, &offered)
+	err := s.db.QueryRowContext(ctx, `SELECT lang, last, last_at, choices, offered FROM sessions WHERE user_key = ?`, key).Scan(&lang, &last, &lastAt, &choices, &offered)
 	if errors.Is(err, sql.ErrNoRows) {
 		return bot.Session{}, nil
 	}
@@ -111,14 +111,14 @@ func (s *Store) LoadSession(ctx context.Context, userID int64) (bot.Session, err
 }
 
 // SaveSession implements bot.Store.
-func (s *Store) SaveSession(ctx context.Context, userID int64, sess bot.Session) error {
+func (s *Store) SaveSession(ctx context.Context, key string, sess bot.Session) error {
 	var lastAt int64
 	if !sess.LastAt.IsZero() {
 		lastAt = sess.LastAt.UnixMilli()
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (user_id, lang, last, last_at, choices, offered, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang, last = excluded.last, last_at = excluded.last_at, choices = excluded.choices, offered = excluded.offered, updated_at = excluded.updated_at`,
-		userID, string(sess.Lang), sess.Last, lastAt, strings.Join(sess.Choices, ","), sess.Offered, time.Now().UnixMilli())
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (user_key, lang, last, last_at, choices, offered, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user_key) DO UPDATE SET lang = excluded.lang, last = excluded.last, last_at = excluded.last_at, choices = excluded.choices, offered = excluded.offered, updated_at = excluded.updated_at`,
+		key, string(sess.Lang), sess.Last, lastAt, strings.Join(sess.Choices, ","), sess.Offered, time.Now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}

@@ -27,7 +27,7 @@ func TestSessionsSurviveRestart(t *testing.T) {
 	s, path := openTemp(t)
 	at := time.UnixMilli(time.Now().UnixMilli())
 	want := bot.Session{Lang: knowledge.Hmong, Last: "id-card", LastAt: at, Choices: []string{"a", "b"}, Offered: true}
-	if err := s.SaveSession(ctx, 42, want); err != nil {
+	if err := s.SaveSession(ctx, "telegram:42", want); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -36,14 +36,14 @@ func TestSessionsSurviveRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	got, err := s.LoadSession(ctx, 42)
+	got, err := s.LoadSession(ctx, "telegram:42")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Lang != want.Lang || got.Last != want.Last || !got.LastAt.Equal(want.LastAt) || len(got.Choices) != 2 || !got.Offered {
 		t.Errorf("session = %+v, want %+v", got, want)
 	}
-	if none, _ := s.LoadSession(ctx, 7); none.Lang != "" {
+	if none, _ := s.LoadSession(ctx, "telegram:7"); none.Lang != "" {
 		t.Errorf("unknown user has a session: %+v", none)
 	}
 }
@@ -86,14 +86,14 @@ func TestOneVotePerVoter(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
 	defer s.Close()
-	voter := bot.VoterKey("telegram", 7)
+	voter := bot.VoterKey(bot.Address{Channel: "telegram", User: "7"})
 	for i := range 300 {
 		if err := s.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: "id-card", Lang: "vi", Helpful: i%2 == 0, Voter: voter}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	s.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: "land-certificate", Lang: "vi", Helpful: true, Voter: voter})
-	s.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: "id-card", Lang: "vi", Helpful: true, Voter: bot.VoterKey("telegram", 8)})
+	s.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: "id-card", Lang: "vi", Helpful: true, Voter: bot.VoterKey(bot.Address{Channel: "telegram", User: "8"})})
 	var rows, helpful int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*), sum(helpful) FROM feedback WHERE procedure = 'id-card'`).Scan(&rows, &helpful); err != nil {
 		t.Fatal(err)

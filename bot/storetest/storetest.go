@@ -35,15 +35,19 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 
 func sessions(t *testing.T, s bot.Store) {
 	ctx := context.Background()
-	if got, err := s.LoadSession(ctx, 1); err != nil || got.Lang != "" {
+	if got, err := s.LoadSession(ctx, "telegram:1"); err != nil || got.Lang != "" {
 		t.Fatalf("unknown user: %+v %v", got, err)
 	}
 	at := time.UnixMilli(time.Now().UnixMilli())
 	want := bot.Session{Lang: knowledge.Hmong, Last: "id-card", LastAt: at, Choices: []string{"a", "category:b"}, Offered: true}
-	if err := s.SaveSession(ctx, 1, want); err != nil {
+	if err := s.SaveSession(ctx, "telegram:1", want); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.LoadSession(ctx, 1)
+	// Keys are whole: another channel's user 1 is someone else.
+	if other, err := s.LoadSession(ctx, "terminal:1"); err != nil || other.Lang != "" {
+		t.Errorf("another channel's user 1: %+v %v", other, err)
+	}
+	got, err := s.LoadSession(ctx, "telegram:1")
 	if err != nil || got.Lang != want.Lang || got.Last != want.Last || !got.LastAt.Equal(at) || len(got.Choices) != 2 || got.Choices[1] != "category:b" || !got.Offered {
 		t.Errorf("got %+v %v, want %+v", got, err, want)
 	}
@@ -113,7 +117,7 @@ func outbox(t *testing.T, s bot.Store) {
 
 func votes(t *testing.T, s bot.Store) {
 	ctx := context.Background()
-	voter := bot.VoterKey("telegram", 7)
+	voter := bot.VoterKey(bot.Address{Channel: "telegram", User: "7"})
 	for i := range 30 {
 		if err := s.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: "id-card", Lang: "vi", Helpful: i%2 == 0, Voter: voter}); err != nil {
 			t.Fatal(err)

@@ -15,14 +15,7 @@ import (
 // procedures, each sendable as a compact card: how volunteers relay
 // answers into village groups.
 func (a *Adapter) inline(ctx context.Context, q *models.InlineQuery) error {
-	s, err := a.store.LoadSession(ctx, q.From.ID)
-	if err != nil {
-		return err
-	}
-	lang := s.Lang
-	if lang == "" {
-		lang = knowledge.Vietnamese
-	}
+	lang := a.talk.Lang(ctx, address(q.From.ID, q.From.ID, false))
 	var results []models.InlineQueryResult
 	if q.Query != "" {
 		res, err := a.knowledge.Search(ctx, q.Query, lang)

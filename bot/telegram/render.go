@@ -41,7 +41,7 @@ func (r renderer) render(rep bot.Reply) message {
 	case bot.KindChoices:
 		m := message{HTML: esc(r.t(rep.Lang, "choices.intro", nil))}
 		for _, h := range rep.Choices {
-			m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{{Text: buttonText(h.Title), CallbackData: "p:" + h.ID}})
+			m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{{Text: buttonText(h.Title), CallbackData: bot.ButtonCard(h.ID)}})
 		}
 		return m
 	case bot.KindMenu:
@@ -50,16 +50,22 @@ func (r renderer) render(rep bot.Reply) message {
 		return message{HTML: "⚠️ " + esc(r.t(rep.Lang, rep.Message, rep.Data))}
 	case bot.KindDraft:
 		return message{HTML: esc(rep.Text) + "\n\n<i>" + esc(r.t(rep.Lang, "draft.basis", map[string]any{"Title": rep.Procedure.Best(rep.Lang).Title})) + "</i>"}
+	case bot.KindLangPicker:
+		text := r.t(rep.Lang, "lang.pick", nil)
+		if rep.Message != "" {
+			text = r.t(rep.Lang, rep.Message, rep.Data) + "\n\n" + text
+		}
+		return languagePicker(text)
 	case bot.KindOffer:
 		return message{
 			HTML:     esc(r.t(rep.Lang, rep.Message, rep.Data)),
-			Keyboard: [][]models.InlineKeyboardButton{{{Text: rep.Offer.Name(), CallbackData: "l:" + string(rep.Offer)}}},
+			Keyboard: [][]models.InlineKeyboardButton{{{Text: rep.Offer.Name(), CallbackData: bot.ButtonLang(rep.Offer)}}},
 		}
 	}
 	m := message{HTML: esc(r.t(rep.Lang, rep.Message, rep.Data))}
 	if rep.Message == "none" || rep.Message == "gap.ask" || rep.Message == "help" || rep.Message == "greeting" {
 		// Someone who cannot find the words can still browse.
-		m.Keyboard = [][]models.InlineKeyboardButton{{{Text: r.t(rep.Lang, "button.menu", nil), CallbackData: "m"}}}
+		m.Keyboard = [][]models.InlineKeyboardButton{{{Text: r.t(rep.Lang, "button.menu", nil), CallbackData: bot.ButtonMenu()}}}
 	}
 	return m
 }
@@ -82,12 +88,12 @@ func (r renderer) card(rep bot.Reply) message {
 	}
 	m := message{HTML: b.String()}
 	m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{
-		{Text: r.t(lang, "button.documents", nil), CallbackData: "s:" + p.ID + ":" + string(bot.PartDocuments)},
-		{Text: r.t(lang, "button.steps", nil), CallbackData: "s:" + p.ID + ":" + string(bot.PartSteps)},
+		{Text: r.t(lang, "button.documents", nil), CallbackData: bot.ButtonSection(p.ID, bot.PartDocuments)},
+		{Text: r.t(lang, "button.steps", nil), CallbackData: bot.ButtonSection(p.ID, bot.PartSteps)},
 	})
 	var row []models.InlineKeyboardButton
 	if lang != knowledge.Vietnamese {
-		row = append(row, models.InlineKeyboardButton{Text: r.t(lang, "button.vietnamese", nil), CallbackData: "v:" + p.ID})
+		row = append(row, models.InlineKeyboardButton{Text: r.t(lang, "button.vietnamese", nil), CallbackData: bot.ButtonVietnamese(p.ID)})
 	}
 	if p.Online != "" {
 		row = append(row, models.InlineKeyboardButton{Text: r.t(lang, "button.online", nil), URL: p.Online})
@@ -96,8 +102,8 @@ func (r renderer) card(rep bot.Reply) message {
 		m.Keyboard = append(m.Keyboard, row)
 	}
 	m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{
-		{Text: "👍", CallbackData: "f:" + p.ID + ":1"},
-		{Text: "👎", CallbackData: "f:" + p.ID + ":0"},
+		{Text: "👍", CallbackData: bot.ButtonVote(p.ID, true)},
+		{Text: "👎", CallbackData: bot.ButtonVote(p.ID, false)},
 	})
 	return m
 }
@@ -122,15 +128,15 @@ func (r renderer) menu(rep bot.Reply) message {
 	if rep.Category == nil {
 		m := message{HTML: esc(r.t(rep.Lang, "menu.intro", nil))}
 		for _, c := range rep.Categories {
-			m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{{Text: buttonText(c.TitleIn(rep.Lang)), CallbackData: "c:" + c.ID}})
+			m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{{Text: buttonText(c.TitleIn(rep.Lang)), CallbackData: bot.ButtonCategory(c.ID)}})
 		}
 		return m
 	}
 	m := message{HTML: "<b>" + esc(rep.Category.TitleIn(rep.Lang)) + "</b>\n" + esc(r.t(rep.Lang, "menu.category", nil))}
 	for _, p := range rep.Procedures {
-		m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{{Text: buttonText(p.Best(rep.Lang).Title), CallbackData: "p:" + p.ID}})
+		m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{{Text: buttonText(p.Best(rep.Lang).Title), CallbackData: bot.ButtonCard(p.ID)}})
 	}
-	m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{{Text: "⬅ " + r.t(rep.Lang, "button.menu", nil), CallbackData: "m"}})
+	m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{{Text: "⬅ " + r.t(rep.Lang, "button.menu", nil), CallbackData: bot.ButtonMenu()}})
 	return m
 }
 
@@ -138,7 +144,7 @@ func (r renderer) menu(rep bot.Reply) message {
 func languagePicker(text string) message {
 	m := message{HTML: esc(text)}
 	for _, l := range knowledge.Langs() {
-		m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{{Text: l.Name(), CallbackData: "l:" + string(l)}})
+		m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{{Text: l.Name(), CallbackData: bot.ButtonLang(l)}})
 	}
 	return m
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -47,6 +48,7 @@ type Config struct {
 type Adapter struct {
 	api       *tgbot.Bot
 	core      *bot.Core
+	talk      *bot.Conversations // sessions, flood, commands, buttons, question log
 	store     bot.Store
 	render    renderer
 	catalog   *locales.Catalog
@@ -59,7 +61,6 @@ type Adapter struct {
 	knowledge bot.Knowledge // for inline mode and reviews
 	reviews   *reviewDesk
 	metrics   *Metrics
-	flood     *floodGuard
 	refusals  *rate.Limiter // how often a refused webhook call is logged
 	gate      *journalGate
 	outbox    *outbox
@@ -86,9 +87,6 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics(prometheus.NewRegistry())
 	}
-	if cfg.FloodLimit <= 0 {
-		cfg.FloodLimit = 20
-	}
 	a := &Adapter{
 		core: core, knowledge: kb, store: store, catalog: catalog,
 		render:   renderer{catalog: catalog},
@@ -96,7 +94,6 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		log:      cfg.Logger,
 		timeout:  cfg.Timeout,
 		metrics:  cfg.Metrics,
-		flood:    newFloodGuard(cfg.FloodLimit),
 		refusals: rate.NewLimiter(rate.Every(10*time.Second), 1),
 		stateLog: rate.NewLimiter(rate.Every(10*time.Second), 1),
 	}
@@ -107,6 +104,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		a.metrics.APIErrors.WithLabelValues(reason).Inc()
 		a.log.Warn("telegram: retrying a call", "reason", reason)
 	})
+	a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger})
 	a.gate = newJournalGate()
 	a.outbox = newOutbox(a)
 	a.jobs, a.stopJobs = context.WithCancel(context.Background())
@@ -297,7 +295,7 @@ func (a *Adapter) run(ctx context.Context, u *models.Update) (kind string, out [
 		if err != nil && len(out) == 0 && c.chatID != 0 {
 			// Never silence: the citizen hears that something went wrong.
 			a.metrics.Apologies.Inc()
-			out = encode(c.chatID, c.group, []message{{HTML: esc(a.catalog.Text(string(c.lang()), "error.internal", nil))}})
+			out = encode(c.chatID, c.group, []message{{HTML: esc(a.catalog.Text(string(c.knownLang()), "error.internal", nil))}})
 		}
 	}()
 	kind, err = a.process(ctx, c, u)
@@ -332,34 +330,32 @@ func (a *Adapter) process(ctx context.Context, c *conversation, u *models.Update
 	return "other", nil
 }
 
-// conversation is one user's turn: the session, loaded and saved around
-// it, and the replies it queues.
+// conversation is one user's turn in one chat: where replies go, and the
+// replies it queues.
 type conversation struct {
 	a       *Adapter
+	from    bot.Address
 	userID  int64
 	chatID  int64
 	group   bool
-	session bot.Session
+	langOf  knowledge.Lang // the user's language, once known
 	out     []bot.Outgoing
 	preview int // the message a draft was streamed into, by editing it
 }
 
-// open loads the user's session. When the store fails the turn goes on
-// with a fresh one: an answer matters more than a remembered language.
-func (c *conversation) open(ctx context.Context, userID, chatID int64, group bool) {
+// open says whose turn it is and where.
+func (c *conversation) open(userID, chatID int64, group bool) {
 	c.userID, c.chatID, c.group = userID, chatID, group
-	s, err := c.a.store.LoadSession(ctx, userID)
-	if err != nil {
-		c.a.stateError("session", err)
-	}
-	c.session = s
+	c.from = address(userID, chatID, group)
 }
 
-func (c *conversation) save(ctx context.Context) {
-	if err := c.a.store.SaveSession(ctx, c.userID, c.session); err != nil {
-		c.a.stateError("session", err)
-	}
+// address is a Telegram user in a chat, as the core names them.
+func address(userID, chatID int64, group bool) bot.Address {
+	return bot.Address{Channel: channel, User: strconv.FormatInt(userID, 10), Chat: strconv.FormatInt(chatID, 10), Group: group}
 }
+
+// channel is how the core names Telegram.
+const channel = "telegram"
 
 func (a *Adapter) message(ctx context.Context, c *conversation, m *models.Message) error {
 	if m.From == nil {
@@ -370,54 +366,54 @@ func (a *Adapter) message(ctx context.Context, c *conversation, m *models.Messag
 	if !addressed {
 		return nil
 	}
-	c.open(ctx, m.From.ID, m.Chat.ID, group)
-	var err error
-	switch a.flood.check(m.From.ID, time.Now()) {
-	case floodWarn:
-		a.metrics.FloodLimited.Inc()
-		return c.reply(ctx, []bot.Reply{{Kind: bot.KindText, Message: "flood", Lang: c.lang()}})
-	case floodDrop:
-		a.metrics.FloodLimited.Inc()
-		return nil
-	}
-	var replies []bot.Reply
+	c.open(m.From.ID, m.Chat.ID, group)
+	ev := bot.Event{From: c.from, At: time.Now()}
 	switch cmd {
-	case "start":
-		return c.sendPicker(ctx, c.a.catalog.Text(string(c.lang()), "greeting", nil)+"\n\n"+c.a.catalog.Text(string(c.lang()), "lang.pick", nil))
-	case "lang":
-		return c.sendPicker(ctx, c.a.catalog.Text(string(c.lang()), "lang.pick", nil))
-	case "menu":
-		replies = a.core.Menu(&c.session)
-	case "help":
-		replies = a.core.Help(&c.session)
 	case "review":
 		if a.reviews == nil || group { // reviews happen in private
 			return c.sendText(ctx, "review.not_reviewer", nil)
 		}
 		return a.startReview(ctx, c, text)
-	default:
+	case "":
 		if item, ok := a.correctionTo(m); ok {
 			return a.decide(ctx, c, m.From, review.Correct, item.Lang, item.Procedure, item.Field, text)
 		}
-		in := bot.Input{Kind: inputKind(m), Text: text, Preview: c.previewer(ctx, m.ID)}
-		replies, err = a.core.Turn(ctx, &c.session, in)
-		if err != nil {
-			return err
-		}
-		a.metrics.Answers.WithLabelValues(bot.Outcome(replies)).Inc()
-		if err := a.logQuestion(ctx, c, in, replies); err != nil {
-			a.stateError("question log", err) // the answer matters more than the log
-		}
+		ev.Kind, ev.Input = bot.EventMessage, bot.Input{Kind: inputKind(m), Text: text, Preview: c.previewer(ctx, m.ID)}
+	default:
+		ev.Kind, ev.Command = bot.EventCommand, cmd
 	}
-	c.save(ctx)
-	return c.reply(ctx, replies)
+	resp, err := a.talk.Handle(ctx, ev)
+	c.langOf = resp.Lang
+	if err != nil {
+		return err
+	}
+	if resp.Flooded {
+		a.metrics.FloodLimited.Inc()
+	}
+	if resp.Outcome != "" {
+		a.metrics.Answers.WithLabelValues(resp.Outcome).Inc()
+	}
+	return c.reply(ctx, resp.Replies)
 }
 
-func (c *conversation) lang() knowledge.Lang {
-	if c.session.Lang == "" {
-		return knowledge.Vietnamese // Telegram's language_code is not trusted for these languages
+// knownLang is the user's language when the turn has learned it, without
+// asking the store again: for the apology, when the store may be what failed.
+func (c *conversation) knownLang() knowledge.Lang {
+	if c.langOf == "" {
+		return knowledge.Vietnamese
 	}
-	return c.session.Lang
+	return c.langOf
+}
+
+// lang is the user's language, asked of the core the first time.
+func (c *conversation) lang() knowledge.Lang {
+	if c.langOf == "" {
+		if c.from.User == "" {
+			return knowledge.Vietnamese
+		}
+		c.langOf = c.a.talk.Lang(context.Background(), c.from)
+	}
+	return c.langOf
 }
 
 func inputKind(m *models.Message) bot.InputKind {
@@ -527,9 +523,6 @@ func (c *conversation) sendText(ctx context.Context, id string, data map[string]
 	return c.sendMessage(ctx, message{HTML: esc(c.a.catalog.Text(string(c.lang()), id, data))})
 }
 
-func (c *conversation) sendPicker(ctx context.Context, text string) error {
-	return c.sendMessage(ctx, languagePicker(text))
-}
 
 // sendMessage queues m in the outbox, which sends it after the update's
 // effects are stored.
@@ -570,25 +563,8 @@ func (c *conversation) send(ctx context.Context, m message) (int, error) {
 	return last, nil
 }
 
-// logQuestion keeps a text question for editors, redacted, with what Loa
-// did with it; that is how they see what is missing.
-func (a *Adapter) logQuestion(ctx context.Context, c *conversation, in bot.Input, replies []bot.Reply) error {
-	if in.Kind != bot.InputText || strings.TrimSpace(in.Text) == "" {
-		return nil
-	}
-	// Only what could be answered is kept: a pasted letter is not stored whole.
-	text := in.Text
-	if r := []rune(text); len(r) > bot.MaxInputRunes {
-		text = string(r[:bot.MaxInputRunes]) + "…"
-	}
-	q := bot.LoggedQuestion{At: time.Now(), Lang: string(c.lang()), Text: privacy.Redact(text), Outcome: bot.Outcome(replies)}
-	if q.Outcome == "direct" {
-		q.Procedure = c.session.Last
-	}
-	return a.store.LogQuestion(ctx, q)
-}
-
-// callback handles a button press. Data is short: kind, then ids.
+// callback handles a button press: the review desk's here, every other
+// through the core.
 func (a *Adapter) callback(ctx context.Context, c *conversation, q *models.CallbackQuery) error {
 	chatID := q.From.ID
 	group := false
@@ -596,30 +572,9 @@ func (a *Adapter) callback(ctx context.Context, c *conversation, q *models.Callb
 		chatID = q.Message.Message.Chat.ID
 		group = q.Message.Message.Chat.Type != models.ChatTypePrivate
 	}
-	c.open(ctx, q.From.ID, chatID, group)
-	answer := ""
-	var replies []bot.Reply
-	kind, rest, _ := strings.Cut(q.Data, ":")
-	switch kind {
-	case "l":
-		lang, err := knowledge.ParseLang(rest)
-		if err == nil {
-			replies = a.core.SetLang(&c.session, lang)
-		}
-	case "m":
-		replies = a.core.Menu(&c.session)
-	case "c":
-		replies = a.core.Category(&c.session, rest)
-	case "p":
-		replies = a.core.Card(&c.session, rest)
-	case "v":
-		vi := c.session
-		vi.Lang = knowledge.Vietnamese
-		replies = a.core.Card(&vi, rest)
-		c.session.Last, c.session.LastAt = vi.Last, vi.LastAt
-	case "s":
-		id, part, _ := strings.Cut(rest, ":")
-		replies = a.core.Section(&c.session, id, bot.Part(part))
+	c.open(q.From.ID, chatID, group)
+	var resp bot.Response
+	switch kind, rest, _ := strings.Cut(q.Data, ":"); kind {
 	case "ra", "rs":
 		if a.reviews == nil {
 			break
@@ -635,13 +590,16 @@ func (a *Adapter) callback(ctx context.Context, c *conversation, q *models.Callb
 		if err := a.decide(ctx, c, &q.From, action, knowledge.Lang(parts[0]), parts[1], parts[2], ""); err != nil {
 			return err
 		}
-	case "f":
-		id, vote, _ := strings.Cut(rest, ":")
-		err := a.store.AddFeedback(ctx, bot.Feedback{At: time.Now(), Procedure: id, Lang: string(c.lang()), Helpful: vote == "1", Voter: bot.VoterKey("telegram", q.From.ID)})
-		if err != nil {
-			a.stateError("feedback", err) // the thanks is still said
+	default:
+		var err error
+		if resp, err = a.talk.Handle(ctx, bot.Event{From: c.from, Kind: bot.EventButton, Button: q.Data, At: time.Now()}); err != nil {
+			return err
 		}
-		answer = a.catalog.Text(string(c.lang()), "feedback.thanks", nil)
+		c.langOf = resp.Lang
+	}
+	answer := ""
+	if resp.Ack != "" {
+		answer = a.catalog.Text(string(c.lang()), resp.Ack, nil)
 	}
 	// Every press is answered, or the user's button keeps spinning.
 	if err := a.send.do(ctx, 0, false, func(ctx context.Context) error {
@@ -650,9 +608,5 @@ func (a *Adapter) callback(ctx context.Context, c *conversation, q *models.Callb
 	}); err != nil {
 		return fmt.Errorf("answer button: %w", err)
 	}
-	if len(replies) == 0 {
-		return nil
-	}
-	c.save(ctx)
-	return c.reply(ctx, replies)
+	return c.reply(ctx, resp.Replies)
 }

@@ -372,8 +372,7 @@ func TestWebhookSecret(t *testing.T) {
 }
 
 func TestFloodControl(t *testing.T) {
-	h := start(t, nil)
-	h.adapter.flood = newFloodGuard(3)
+	h := run(t, newHarnessWith(t, nil, content.FS(), Config{FloodLimit: 3}))
 	for i := 0; i < 6; i++ {
 		h.fake.Push(telegramtest.Text(33, "xin chào"))
 	}
@@ -710,7 +709,7 @@ type fullDisk struct{ bot.Store }
 
 var errFull = errors.New("database or disk is full")
 
-func (fullDisk) SaveSession(context.Context, int64, bot.Session) error { return errFull }
+func (fullDisk) SaveSession(context.Context, string, bot.Session) error { return errFull }
 func (fullDisk) Receive(context.Context, int64, []byte, time.Time) (bool, error) {
 	return false, errFull
 }
@@ -835,7 +834,7 @@ func TestQueuesInsteadOfDropping(t *testing.T) {
 // panicky is a store that breaks in the middle of a turn.
 type panicky struct{ bot.Store }
 
-func (panicky) LoadSession(context.Context, int64) (bot.Session, error) { panic("corrupt row") }
+func (panicky) LoadSession(context.Context, string) (bot.Session, error) { panic("corrupt row") }
 
 // An internal error gets the citizen a short apology, never silence, and
 // is counted.

@@ -6,15 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"loa/bot"
-	"loa/knowledge"
+	"loa/bot/terminal"
 )
-
-const chatHelp = `Gõ câu hỏi (có dấu hay không dấu đều được). Khi Loa đưa ra các lựa chọn, gõ số để xem.
-Lệnh: :menu  danh mục (:menu 2 mở nhóm 2) · :lang <vi|hmn|dao|tay|giay>  đổi ngôn ngữ · :sources  bật/tắt nguồn · :help · :quit`
 
 // maxChatLine bounds one line of input; longer lines get a polite refusal.
 const maxChatLine = 64 << 10
@@ -39,11 +35,14 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	defer a.Close()
-	core, render := a.core, &a.render
-	session := &bot.Session{Lang: lang}
+	render := &a.render
+	chat, err := terminal.NewChat(ctx, a.core, bot.NewMemoryStore(), lang, render)
+	if err != nil {
+		return err
+	}
 	interactive := isTerminal(stdin)
 	if interactive {
-		fmt.Fprintf(stdout, "Loa — %d thủ tục. %s\n", len(a.kb.Content().Procedures), chatHelp)
+		fmt.Fprintf(stdout, "Loa — %d thủ tục. %s\n", len(a.kb.Content().Procedures), terminal.Help)
 	}
 
 	in := bufio.NewReader(stdin)
@@ -64,8 +63,8 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		var replies []bot.Reply
 		if tooLong {
-			replies = []bot.Reply{{Kind: bot.KindText, Message: "too_long", Lang: session.Lang}}
-		} else if replies, err = chatTurn(ctx, core, session, render, line); err != nil {
+			replies = []bot.Reply{{Kind: bot.KindText, Message: "too_long", Lang: chat.Lang(ctx)}}
+		} else if replies, err = chat.Line(ctx, line); err != nil {
 			return err
 		}
 		for _, r := range replies {
@@ -92,35 +91,6 @@ func readLine(r *bufio.Reader, max int) (line string, tooLong bool, err error) {
 			return b.String(), tooLong, err
 		}
 	}
-}
-
-// chatTurn handles the terminal's own commands and passes the rest to the
-// core.
-func chatTurn(ctx context.Context, core *bot.Core, s *bot.Session, render *bot.TextRenderer, line string) ([]bot.Reply, error) {
-	if !strings.HasPrefix(line, ":") {
-		return core.Turn(ctx, s, bot.Input{Text: line})
-	}
-	cmd, arg, _ := strings.Cut(strings.TrimPrefix(line, ":"), " ")
-	switch cmd {
-	case "lang":
-		lang, err := knowledge.ParseLang(arg)
-		if err != nil {
-			return []bot.Reply{{Kind: bot.KindText, Message: "lang.unknown", Lang: s.Lang}}, nil
-		}
-		return core.SetLang(s, lang), nil
-	case "menu":
-		cats := core.Menu(s)
-		if n, err := strconv.Atoi(strings.TrimSpace(arg)); err == nil && n >= 1 && n <= len(cats[0].Categories) {
-			return core.Category(s, cats[0].Categories[n-1].ID), nil
-		}
-		return cats, nil
-	case "sources":
-		render.Sources = !render.Sources
-		return nil, nil
-	case "help":
-		return append(core.Help(s), bot.Reply{Kind: bot.KindText, Message: chatHelp}), nil
-	}
-	return core.Turn(ctx, s, bot.Input{Text: line})
 }
 
 // isTerminal reports whether r is an interactive terminal, so that piped

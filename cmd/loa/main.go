@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"loa/bot"
+	"loa/bot/terminal"
 	"loa/content"
 	"loa/knowledge"
 	"loa/llm"
@@ -211,7 +212,7 @@ func loadCatalog() (*locales.Catalog, error) {
 type app struct {
 	kb     *knowledge.Base
 	core   *bot.Core
-	render bot.TextRenderer
+	render terminal.Renderer
 }
 
 func openApp(ctx context.Context, common commonFlags, sources bool, stderr io.Writer) (*app, error) {
@@ -232,7 +233,7 @@ func openApp(ctx context.Context, common commonFlags, sources bool, stderr io.Wr
 		kb.Close()
 		return nil, err
 	}
-	return &app{kb: kb, core: bot.New(kb, opts...), render: bot.TextRenderer{Catalog: cat, Sources: sources}}, nil
+	return &app{kb: kb, core: bot.New(kb, opts...), render: terminal.Renderer{Catalog: cat, Sources: sources}}, nil
 }
 
 func (a *app) Close() error { return a.kb.Close() }

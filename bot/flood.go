@@ -1,16 +1,17 @@
-package telegram
+package bot
 
 import (
 	"sync"
 	"time"
 )
 
-// floodGuard counts each user's messages per minute.
+// floodGuard counts each user's messages per minute, so one user cannot
+// starve the others.
 type floodGuard struct {
 	mu     sync.Mutex
 	limit  int
 	window time.Time
-	counts map[int64]int
+	counts map[string]int
 }
 
 type floodVerdict int
@@ -22,16 +23,16 @@ const (
 )
 
 func newFloodGuard(perMinute int) *floodGuard {
-	return &floodGuard{limit: perMinute, counts: map[int64]int{}}
+	return &floodGuard{limit: perMinute, counts: map[string]int{}}
 }
 
 // check records a message from user at now. The counts start afresh each
 // minute, which also keeps the map small.
-func (f *floodGuard) check(user int64, now time.Time) floodVerdict {
+func (f *floodGuard) check(user string, now time.Time) floodVerdict {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if now.Sub(f.window) >= time.Minute {
-		f.window, f.counts = now, map[int64]int{}
+		f.window, f.counts = now, map[string]int{}
 	}
 	f.counts[user]++
 	switch n := f.counts[user]; {

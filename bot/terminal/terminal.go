@@ -1,29 +1,32 @@
-package bot
+// Package terminal is Loa's plain-text channel: the renderer `loa chat`
+// and `loa ask` print with, and the conversation they drive through the
+// same core as Telegram.
+package terminal
 
 import (
 	"fmt"
 	"strings"
 
+	"loa/bot"
 	"loa/knowledge"
 	"loa/locales"
 )
 
-// TextRenderer renders replies as plain text, for terminals and logs of
-// conversations in tests.
-type TextRenderer struct {
+// Renderer renders replies as plain text.
+type Renderer struct {
 	Catalog *locales.Catalog
 	Sources bool // also list the sources of a card, for volunteers and editors
 }
 
 // Render returns the text of one reply.
-func (tr TextRenderer) Render(r Reply) string {
+func (tr Renderer) Render(r bot.Reply) string {
 	t := func(id string, data map[string]any) string { return tr.Catalog.Text(string(r.Lang), id, data) }
 	switch r.Kind {
-	case KindCard:
+	case bot.KindCard:
 		return tr.card(r, t)
-	case KindSection:
+	case bot.KindSection:
 		return tr.section(r, t)
-	case KindChoices:
+	case bot.KindChoices:
 		var b strings.Builder
 		b.WriteString(t("choices.intro", nil))
 		for i, h := range r.Choices {
@@ -31,19 +34,29 @@ func (tr TextRenderer) Render(r Reply) string {
 		}
 		b.WriteString("\n" + t("choices.pick", nil))
 		return b.String()
-	case KindNotice:
+	case bot.KindNotice:
 		return "⚠ " + t(r.Message, r.Data)
-	case KindMenu:
+	case bot.KindMenu:
 		return tr.menu(r, t)
-	case KindOffer:
+	case bot.KindOffer:
 		return t(r.Message, r.Data) + " (:lang " + string(r.Offer) + ")"
-	case KindDraft:
+	case bot.KindLangPicker:
+		var b strings.Builder
+		if r.Message != "" {
+			b.WriteString(t(r.Message, r.Data) + "\n\n")
+		}
+		b.WriteString(t("lang.pick", nil))
+		for _, l := range knowledge.Langs() {
+			fmt.Fprintf(&b, "\n  :lang %s  %s", l, l.Name())
+		}
+		return b.String()
+	case bot.KindDraft:
 		return r.Text + "\n— " + t("draft.basis", map[string]any{"Title": r.Procedure.Best(r.Lang).Title})
 	}
 	return t(r.Message, r.Data)
 }
 
-func (tr TextRenderer) card(r Reply, t func(string, map[string]any) string) string {
+func (tr Renderer) card(r bot.Reply, t func(string, map[string]any) string) string {
 	p := r.Procedure
 	x := p.Best(r.Lang)
 	var b strings.Builder
@@ -68,7 +81,7 @@ func (tr TextRenderer) card(r Reply, t func(string, map[string]any) string) stri
 	return b.String()
 }
 
-func (tr TextRenderer) sources(p *knowledge.Procedure, t func(string, map[string]any) string) string {
+func (tr Renderer) sources(p *knowledge.Procedure, t func(string, map[string]any) string) string {
 	var b strings.Builder
 	b.WriteString("\n" + t("card.sources", nil) + ":")
 	for i, s := range p.Sources {
@@ -77,15 +90,15 @@ func (tr TextRenderer) sources(p *knowledge.Procedure, t func(string, map[string
 	return b.String()
 }
 
-func (tr TextRenderer) section(r Reply, t func(string, map[string]any) string) string {
+func (tr Renderer) section(r bot.Reply, t func(string, map[string]any) string) string {
 	x := r.Procedure.Best(r.Lang)
 	var label, body string
 	switch r.Part {
-	case PartWhere:
+	case bot.PartWhere:
 		label, body = t("section.where", nil), x.Where
-	case PartFee:
+	case bot.PartFee:
 		label, body = t("section.fee", nil), x.Fee
-	case PartDuration:
+	case bot.PartDuration:
 		label, body = t("section.duration", nil), strings.TrimSpace(x.Duration+"\n"+x.Deadline)
 	default:
 		label, body = t("section."+string(r.Part), nil), x.Sections[knowledge.SectionKey(r.Part)].Plain
@@ -93,7 +106,7 @@ func (tr TextRenderer) section(r Reply, t func(string, map[string]any) string) s
 	return fmt.Sprintf("%s — %s\n%s", x.Title, label, knowledge.Clean(body))
 }
 
-func (tr TextRenderer) menu(r Reply, t func(string, map[string]any) string) string {
+func (tr Renderer) menu(r bot.Reply, t func(string, map[string]any) string) string {
 	var b strings.Builder
 	if r.Category == nil {
 		b.WriteString(t("menu.intro", nil))

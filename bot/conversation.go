@@ -1,0 +1,189 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"loa/knowledge"
+	"loa/privacy"
+)
+
+// ConversationStore is what a conversation keeps: sessions, votes and the
+// question log.
+type ConversationStore interface {
+	Sessions
+	Records
+}
+
+// ConversationConfig configures Conversations.
+type ConversationConfig struct {
+	// FloodLimit is how many messages one user may send a minute; more get
+	// a polite note once, then nothing that minute. 0 means 20.
+	FloodLimit int
+	// StateError hears of a store that failed; the turn goes on without it
+	// (an answer matters more than a remembered language). nil: logged.
+	StateError func(op string, err error)
+	Logger     *slog.Logger
+	Now        func() time.Time // nil: time.Now
+}
+
+// Conversations runs every channel's conversations the same way: it loads
+// the user's session, keeps one user from flooding, answers commands,
+// messages and buttons through the Core, logs questions for editors, and
+// saves the session. Channels turn their updates into Events and render the
+// Response. Safe for concurrent use, as long as one user's events are
+// handled one at a time.
+type Conversations struct {
+	core       *Core
+	store      ConversationStore
+	flood      *floodGuard
+	stateError func(op string, err error)
+	now        func() time.Time
+}
+
+// NewConversations returns Conversations over core and store.
+func NewConversations(core *Core, store ConversationStore, cfg ConversationConfig) *Conversations {
+	if cfg.FloodLimit <= 0 {
+		cfg.FloodLimit = 20
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.StateError == nil {
+		log := cfg.Logger
+		cfg.StateError = func(op string, err error) { log.Error("state store failed", "op", op, "err", err) }
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now}
+}
+
+// Core returns the core the conversations answer with.
+func (cs *Conversations) Core() *Core { return cs.core }
+
+// Lang returns the language a user chose, Vietnamese until they choose.
+func (cs *Conversations) Lang(ctx context.Context, from Address) knowledge.Lang {
+	s, err := cs.store.LoadSession(ctx, from.Key())
+	if err != nil {
+		cs.stateError("session", err)
+	}
+	return sessionLang(s)
+}
+
+func sessionLang(s Session) knowledge.Lang {
+	if s.Lang == "" {
+		return knowledge.Vietnamese // a channel's language hint is not trusted for these languages
+	}
+	return s.Lang
+}
+
+// Handle answers one event. An error means the core failed; the channel
+// should apologise in Response.Lang (see error.internal).
+func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error) {
+	key := ev.From.Key()
+	s, err := cs.store.LoadSession(ctx, key)
+	if err != nil {
+		cs.stateError("session", err)
+	}
+	var resp Response
+	switch ev.Kind {
+	case EventMessage, EventCommand:
+		switch cs.flood.check(key, cs.now()) {
+		case floodWarn:
+			return Response{Lang: sessionLang(s), Flooded: true, Replies: []Reply{{Kind: KindText, Message: "flood", Lang: sessionLang(s)}}}, nil
+		case floodDrop:
+			return Response{Lang: sessionLang(s), Flooded: true}, nil
+		}
+		if ev.Kind == EventCommand {
+			resp = cs.command(&s, ev.Command)
+			break
+		}
+		replies, err := cs.core.Turn(ctx, &s, ev.Input)
+		if err != nil {
+			return Response{Lang: sessionLang(s)}, err
+		}
+		resp = Response{Replies: replies, Outcome: Outcome(replies)}
+		if err := cs.logQuestion(ctx, s, ev.Input, replies); err != nil {
+			cs.stateError("question log", err) // the answer matters more than the log
+		}
+	case EventButton:
+		resp = cs.button(ctx, &s, ev)
+	}
+	resp.Lang = sessionLang(s)
+	if len(resp.Replies) > 0 {
+		if err := cs.store.SaveSession(ctx, key, s); err != nil {
+			cs.stateError("session", err)
+		}
+	}
+	return resp, nil
+}
+
+func (cs *Conversations) command(s *Session, cmd string) Response {
+	lang := sessionLang(*s)
+	switch cmd {
+	case CommandStart:
+		return Response{Replies: []Reply{{Kind: KindLangPicker, Message: "greeting", Lang: lang}}}
+	case CommandLang:
+		return Response{Replies: []Reply{{Kind: KindLangPicker, Lang: lang}}}
+	case CommandMenu:
+		return Response{Replies: cs.core.Menu(s)}
+	}
+	return Response{Replies: cs.core.Help(s)}
+}
+
+// button answers a press of a button the core made (see ButtonCard and the
+// others). Unknown data, from an older Loa or a forged update, shows
+// nothing.
+func (cs *Conversations) button(ctx context.Context, s *Session, ev Event) Response {
+	kind, rest := splitButton(ev.Button)
+	switch kind {
+	case "l":
+		if lang, err := knowledge.ParseLang(rest); err == nil {
+			return Response{Replies: cs.core.SetLang(s, lang)}
+		}
+	case "m":
+		return Response{Replies: cs.core.Menu(s)}
+	case "c":
+		return Response{Replies: cs.core.Category(s, rest)}
+	case "p":
+		return Response{Replies: cs.core.Card(s, rest)}
+	case "v":
+		vi := *s
+		vi.Lang = knowledge.Vietnamese
+		replies := cs.core.Card(&vi, rest)
+		s.Last, s.LastAt = vi.Last, vi.LastAt
+		return Response{Replies: replies}
+	case "s":
+		id, part, _ := strings.Cut(rest, ":")
+		return Response{Replies: cs.core.Section(s, id, Part(part))}
+	case "f":
+		id, vote, _ := strings.Cut(rest, ":")
+		err := cs.store.AddFeedback(ctx, Feedback{At: cs.now(), Procedure: id, Lang: string(sessionLang(*s)), Helpful: vote == "1", Voter: VoterKey(ev.From)})
+		if err != nil {
+			cs.stateError("feedback", err) // the thanks is still said
+		}
+		return Response{Ack: "feedback.thanks"}
+	}
+	return Response{}
+}
+
+// logQuestion keeps a text question for editors, redacted, with what Loa
+// did with it; that is how they see what is missing.
+func (cs *Conversations) logQuestion(ctx context.Context, s Session, in Input, replies []Reply) error {
+	if in.Kind != InputText || strings.TrimSpace(in.Text) == "" {
+		return nil
+	}
+	// Only what could be answered is kept: a pasted letter is not stored whole.
+	text := in.Text
+	if r := []rune(text); len(r) > MaxInputRunes {
+		text = string(r[:MaxInputRunes]) + "…"
+	}
+	q := LoggedQuestion{At: cs.now(), Lang: string(sessionLang(s)), Text: privacy.Redact(text), Outcome: Outcome(replies)}
+	if q.Outcome == "direct" {
+		q.Procedure = s.Last
+	}
+	return cs.store.LogQuestion(ctx, q)
+}

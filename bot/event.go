@@ -1,0 +1,94 @@
+package bot
+
+import (
+	"strings"
+	"time"
+
+	"loa/knowledge"
+)
+
+// Address says who wrote and where the answer goes, in any channel. Ids
+// are the channel's own, as text: a Telegram user id, a terminal's name.
+type Address struct {
+	Channel string // "telegram", "terminal"
+	User    string // the person
+	Chat    string // the conversation: a private chat or a group
+	Group   bool   // Chat is a group: shorter answers, nothing private
+}
+
+// Key names the person across channels; sessions are kept under it.
+func (a Address) Key() string { return a.Channel + ":" + a.User }
+
+// EventKind says what happened.
+type EventKind int
+
+// Event kinds.
+const (
+	EventMessage EventKind = iota // the user sent Input
+	EventCommand                  // the user sent a command (Command)
+	EventButton                   // the user pressed a button (Button)
+)
+
+// Commands a channel may pass on as EventCommand.
+const (
+	CommandStart = "start"
+	CommandLang  = "lang"
+	CommandMenu  = "menu"
+	CommandHelp  = "help"
+)
+
+// Event is one thing a user did, in any channel.
+type Event struct {
+	From    Address
+	Kind    EventKind
+	Input   Input  // EventMessage
+	Command string // EventCommand
+	Button  string // EventButton: the data the button carried (see Buttons)
+	At      time.Time
+}
+
+// Response is what the core asks a channel to do about an event: show
+// Replies at Event.From, and for a button, Ack as the press's answer.
+type Response struct {
+	Replies []Reply
+	Ack     string         // for a button: a short line shown where it was pressed
+	Lang    knowledge.Lang // the user's language, for anything the channel adds
+	Outcome string         // what became of a message (Outcome), for metrics; "" for others
+	Flooded bool           // over the flood limit: counted, and answered once
+}
+
+// The data a button carries, built here and read back by the core when
+// the button is pressed. Short, since channels limit it (Telegram: 64
+// bytes).
+
+// ButtonLang switches to lang.
+func ButtonLang(lang knowledge.Lang) string { return "l:" + string(lang) }
+
+// ButtonMenu opens the categories.
+func ButtonMenu() string { return "m" }
+
+// ButtonCategory opens a category.
+func ButtonCategory(id string) string { return "c:" + id }
+
+// ButtonCard shows a procedure's card in the user's language.
+func ButtonCard(id string) string { return "p:" + id }
+
+// ButtonVietnamese shows a procedure's card in Vietnamese.
+func ButtonVietnamese(id string) string { return "v:" + id }
+
+// ButtonSection shows one part of a procedure.
+func ButtonSection(id string, part Part) string { return "s:" + id + ":" + string(part) }
+
+// ButtonVote records 👍 (helpful) or 👎 on a card.
+func ButtonVote(id string, helpful bool) string {
+	if helpful {
+		return "f:" + id + ":1"
+	}
+	return "f:" + id + ":0"
+}
+
+// splitButton splits button data into its kind and the rest.
+func splitButton(data string) (kind, rest string) {
+	kind, rest, _ = strings.Cut(data, ":")
+	return kind, rest
+}
