@@ -523,7 +523,6 @@ func (c *conversation) sendText(ctx context.Context, id string, data map[string]
 	return c.sendMessage(ctx, message{HTML: esc(c.a.catalog.Text(string(c.lang()), id, data))})
 }
 
-
 // sendMessage queues m in the outbox, which sends it after the update's
 // effects are stored.
 func (c *conversation) sendMessage(_ context.Context, m message) error {
