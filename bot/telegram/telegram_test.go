@@ -206,16 +206,16 @@ func TestLanguageRemembered(t *testing.T) {
 }
 
 func TestGroups(t *testing.T) {
-	h := start(t, nil)
+	store := newSettled()
+	h := start(t, store)
 	const group, user = -500, 42
 	h.fake.Push(telegramtest.GroupText(group, user, "lam giay khai sinh cho con")) // not addressed: ignored
 	h.fake.Push(telegramtest.GroupText(group, user, "/ask@OtherBot khai sinh", models.MessageEntity{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: 13}))
 	h.fake.Push(telegramtest.GroupText(group, user, "/ask@LoaBot lam so do", models.MessageEntity{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: 11}))
 	text := "Bà ơi 👵 @LoaBot làm căn cước cho cháu"
 	offset := utf16Len("Bà ơi 👵 ")
-	h.fake.Push(telegramtest.GroupText(group, user, text, models.MessageEntity{Type: models.MessageEntityTypeMention, Offset: offset, Length: 7}))
-	calls := h.expect(t, 2)
-	time.Sleep(50 * time.Millisecond) // nothing more may arrive
+	store.wait(t, h.fake.Push(telegramtest.GroupText(group, user, text, models.MessageEntity{Type: models.MessageEntityTypeMention, Offset: offset, Length: 7}))) // one user: all before it are done too
+	calls := h.fake.Calls("sendMessage")
 	if n := len(h.fake.Calls("sendMessage")); n != 2 {
 		t.Fatalf("%d replies in the group, want 2", n)
 	}
@@ -372,13 +372,15 @@ func TestWebhookSecret(t *testing.T) {
 }
 
 func TestFloodControl(t *testing.T) {
-	h := run(t, newHarnessWith(t, nil, content.FS(), Config{FloodLimit: 3}))
+	store := newSettled()
+	h := run(t, newHarnessWith(t, store, content.FS(), Config{FloodLimit: 3}))
+	var last int64
 	for i := 0; i < 6; i++ {
-		h.fake.Push(telegramtest.Text(33, "xin chào"))
+		last = h.fake.Push(telegramtest.Text(33, "xin chào"))
 	}
-	calls := h.expect(t, 4)
-	time.Sleep(50 * time.Millisecond)
-	if n := len(h.fake.Calls("sendMessage")); n != 4 {
+	store.wait(t, last) // one user's updates run in order
+	calls := h.fake.Calls("sendMessage")
+	if n := len(calls); n != 4 {
 		t.Fatalf("%d replies, want 3 answers and one note", n)
 	}
 	if !strings.Contains(lastText(calls), "nhanh quá") {
@@ -592,15 +594,15 @@ func TestRetryAfterHoldsEveryChat(t *testing.T) {
 }
 
 func TestGroupIgnoresOtherBotsCommands(t *testing.T) {
-	h := start(t, nil)
+	store := newSettled()
+	h := start(t, store)
 	cmd := func(text string, n int) models.Update {
 		return telegramtest.GroupText(-600, 42, text, models.MessageEntity{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: n})
 	}
 	h.fake.Push(cmd("/weather hanoi", 8))
 	h.fake.Push(cmd("/ban", 4))
-	h.fake.Push(cmd("/help", 5))
-	calls := h.expect(t, 1)
-	time.Sleep(50 * time.Millisecond)
+	store.wait(t, h.fake.Push(cmd("/help", 5)))
+	calls := h.fake.Calls("sendMessage")
 	if n := len(h.fake.Calls("sendMessage")); n != 1 || !strings.Contains(calls[0].Params["text"], "Loa trả lời") {
 		t.Errorf("%d replies in the group, want only /help's", n)
 	}
