@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"loa/knowledge"
@@ -27,20 +29,27 @@ type ConversationConfig struct {
 	StateError func(op string, err error)
 	Logger     *slog.Logger
 	Now        func() time.Time // nil: time.Now
+	// Locker runs one user's events one at a time. nil: a LocalLocker,
+	// enough for one process.
+	Locker Locker
 }
 
 // Conversations runs every channel's conversations the same way: it loads
 // the user's session, keeps one user from flooding, answers commands,
 // messages and buttons through the Core, logs questions for editors, and
 // saves the session. Channels turn their updates into Events and render the
-// Response. Safe for concurrent use, as long as one user's events are
-// handled one at a time.
+// Response, and attach a Sender so the core can reach their users
+// unprompted. Safe for concurrent use: one user's events take turns.
 type Conversations struct {
 	core       *Core
 	store      ConversationStore
 	flood      *floodGuard
 	stateError func(op string, err error)
 	now        func() time.Time
+	locks      Locker
+
+	mu      sync.Mutex
+	senders map[string]Sender // by channel
 }
 
 // NewConversations returns Conversations over core and store.
@@ -58,7 +67,32 @@ func NewConversations(core *Core, store ConversationStore, cfg ConversationConfi
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now}
+	if cfg.Locker == nil {
+		cfg.Locker = &LocalLocker{}
+	}
+	return &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}}
+}
+
+// Attach makes s the way to reach users of channel unprompted.
+func (cs *Conversations) Attach(channel string, s Sender) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	cs.senders[channel] = s
+}
+
+// Send delivers replies to an address nobody's message is waiting on (a
+// volunteer's answer, a reminder), through its channel.
+func (cs *Conversations) Send(ctx context.Context, to Address, replies []Reply) error {
+	cs.mu.Lock()
+	s, ok := cs.senders[to.Channel]
+	cs.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("send to %s: no such channel is running", to.Channel)
+	}
+	if err := s.Send(ctx, to, replies); err != nil {
+		return fmt.Errorf("send to %s: %w", to.Channel, err)
+	}
+	return nil
 }
 
 // Core returns the core the conversations answer with.
@@ -84,6 +118,11 @@ func sessionLang(s Session) knowledge.Lang {
 // should apologise in Response.Lang (see error.internal).
 func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error) {
 	key := ev.From.Key()
+	unlock, err := cs.locks.Lock(ctx, key)
+	if err != nil {
+		return Response{Lang: knowledge.Vietnamese}, fmt.Errorf("wait for the user's previous message: %w", err)
+	}
+	defer unlock()
 	s, err := cs.store.LoadSession(ctx, key)
 	if err != nil {
 		cs.stateError("session", err)

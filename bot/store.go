@@ -58,6 +58,9 @@ type Journal interface {
 
 // Deliveries is the outbox: replies stored, waiting to be sent.
 type Deliveries interface {
+	// Queue adds replies no update asked for (a volunteer's answer, a
+	// reminder) to the outbox.
+	Queue(ctx context.Context, out []Outgoing) error
 	// Unsent returns queued replies not yet delivered, in queue order.
 	Unsent(ctx context.Context, limit int) ([]Outgoing, error)
 	// Delivered removes a reply from the queue: sent, or dropped for good.
@@ -182,12 +185,24 @@ func (m *MemoryStore) Complete(_ context.Context, id int64, out []Outgoing) erro
 	}
 	r.done = true
 	m.received[id] = r
+	m.queueLocked(out)
+	return nil
+}
+
+// Queue implements Store.
+func (m *MemoryStore) Queue(_ context.Context, out []Outgoing) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.queueLocked(out)
+	return nil
+}
+
+func (m *MemoryStore) queueLocked(out []Outgoing) {
 	for _, o := range out {
 		m.lastOut++
 		o.ID = m.lastOut
 		m.outbox = append(m.outbox, o)
 	}
-	return nil
 }
 
 // Unsent implements Store.

@@ -180,13 +180,36 @@ func (s *Store) Complete(ctx context.Context, id int64, out []bot.Outgoing) erro
 			return nil
 		}
 	}
-	for _, o := range out {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (chat, grp, payload) VALUES (?, ?, ?)`, o.Chat, o.Group, o.Payload); err != nil {
-			return fmt.Errorf("store replies: %w", err)
-		}
+	if err := queue(ctx, tx, out); err != nil {
+		return fmt.Errorf("store replies: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store replies: %w", err)
+	}
+	return nil
+}
+
+// Queue implements bot.Store.
+func (s *Store) Queue(ctx context.Context, out []bot.Outgoing) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("queue replies: %w", err)
+	}
+	defer tx.Rollback()
+	if err := queue(ctx, tx, out); err != nil {
+		return fmt.Errorf("queue replies: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("queue replies: %w", err)
+	}
+	return nil
+}
+
+func queue(ctx context.Context, tx *sql.Tx, out []bot.Outgoing) error {
+	for _, o := range out {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (chat, grp, payload) VALUES (?, ?, ?)`, o.Chat, o.Group, o.Payload); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"sessions", sessions},
 		{"journal", journal},
 		{"outbox", outbox},
+		{"unprompted replies", unprompted},
 		{"one vote per voter", votes},
 		{"prune", prune},
 	}
@@ -85,6 +86,22 @@ func journal(t *testing.T, s bot.Store) {
 	out, err := s.Unsent(ctx, 10)
 	if err != nil || len(out) != 2 {
 		t.Fatalf("outbox %+v %v, want 2 replies", out, err)
+	}
+}
+
+// unprompted replies queue behind the ones before them, in order.
+func unprompted(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	s.Receive(ctx, 1, nil, time.Now())
+	if err := s.Complete(ctx, 1, []bot.Outgoing{{Chat: 10, Payload: []byte("answer")}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Queue(ctx, []bot.Outgoing{{Chat: 10, Payload: []byte("a volunteer's answer")}, {Chat: 12, Group: true, Payload: []byte("a reminder")}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.Unsent(ctx, 10)
+	if err != nil || len(out) != 3 || string(out[1].Payload) != "a volunteer's answer" || !out[2].Group || out[2].ID <= out[1].ID {
+		t.Fatalf("%+v %v", out, err)
 	}
 }
 

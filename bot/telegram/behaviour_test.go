@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -128,4 +129,21 @@ func TestBehaviour(t *testing.T) {
 	store := newSettled()
 	h := run(t, newHarnessWith(t, store, content.FS(), Config{}))
 	conversationtest.Run(t, &tgChannel{h: h, store: store, users: map[string]int64{}})
+}
+
+// The core reaches a user nobody's update is waiting on: queued, then sent.
+func TestUnpromptedSend(t *testing.T) {
+	store := newSettled()
+	h := run(t, newHarnessWith(t, store, content.FS(), Config{}))
+	to := address(8123, 8123, false)
+	if err := h.adapter.talk.Send(t.Context(), to, []bot.Reply{{Kind: bot.KindText, Message: "help", Lang: "vi"}}); err != nil {
+		t.Fatal(err)
+	}
+	calls := h.expect(t, 1)
+	if calls[0].Params["chat_id"] != "8123" || !strings.Contains(calls[0].Params["text"], "Loa trả lời") {
+		t.Errorf("unprompted reply: %+v", calls[0].Params)
+	}
+	if err := h.adapter.talk.Send(t.Context(), bot.Address{Channel: "sms", User: "1", Chat: "1"}, nil); err == nil {
+		t.Error("a channel that is not running took a reply")
+	}
 }

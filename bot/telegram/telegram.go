@@ -39,6 +39,9 @@ type Config struct {
 	// FloodLimit is how many messages one user may send a minute; more get
 	// a polite note, so one user cannot starve the others. 0 means 20.
 	FloodLimit int
+	// Conversations runs the conversations; nil: one of the adapter's own.
+	// Share one between channels so the core reaches every channel's users.
+	Conversations *bot.Conversations
 	// Reviewers may use /review; their decisions go to Reviews.
 	Reviewers review.Reviewers
 	Reviews   review.Store
@@ -104,7 +107,11 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		a.metrics.APIErrors.WithLabelValues(reason).Inc()
 		a.log.Warn("telegram: retrying a call", "reason", reason)
 	})
-	a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger})
+	a.talk = cfg.Conversations
+	if a.talk == nil {
+		a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger})
+	}
+	a.talk.Attach(channel, a)
 	a.gate = newJournalGate()
 	a.outbox = newOutbox(a)
 	a.jobs, a.stopJobs = context.WithCancel(context.Background())
@@ -503,6 +510,29 @@ func (c *conversation) reply(ctx context.Context, replies []bot.Reply) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Send queues replies to a Telegram chat that no update asked for (a
+// volunteer's answer, a reminder): stored in the outbox, then sent with
+// the limits like any reply. It implements bot.Sender.
+func (a *Adapter) Send(ctx context.Context, to bot.Address, replies []bot.Reply) error {
+	if to.Channel != channel {
+		return fmt.Errorf("not a Telegram address: %s", to.Channel)
+	}
+	chatID, err := strconv.ParseInt(to.Chat, 10, 64)
+	if err != nil {
+		return fmt.Errorf("not a Telegram chat: %q", to.Chat)
+	}
+	c := &conversation{a: a, chatID: chatID, group: to.Group, from: to}
+	if err := c.reply(ctx, replies); err != nil {
+		return err
+	}
+	if err := a.store.Queue(ctx, c.out); err != nil {
+		a.stateError("outbox", err)
+		a.outbox.keep(c.out) // sent from memory; lost only if the process stops first
+	}
+	a.outbox.notify()
+	return nil
 }
 
 // correctionTo returns the review item a message corrects: only a
