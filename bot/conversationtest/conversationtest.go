@@ -22,7 +22,7 @@ type Channel interface {
 
 // Step is one thing a user does, and what they must and must not see.
 type Step struct {
-	Say, Command, Press string // one of them
+	Say, Command, Press string   // one of them
 	Want                []string // each in some message of the reply
 	First               string   // in the first message: emergencies come first
 	Never               []string // in no message of the reply
