@@ -54,7 +54,7 @@ func (a Alarm) Sounds() bool { return len(a.Intents) > 0 }
 // more (further from zero) when it shows two of its words ("nằm im",
 // "không dậy"), and one less when found only in doubtful words.
 func (a Alarms) Weigh(text string) Alarm {
-	msg := a.withoutLookalikes(newMessage(text))
+	msg := newMessage(text).without(a.not)
 	type seen struct {
 		found  int  // sure words
 		sure   bool // some word is sure, or settled
@@ -158,32 +158,7 @@ func (a Alarms) Weigh(text string) Alarm {
 // ("chán muốn chết" is bored, "đánh giá" is assessing), for the phrases of
 // intents.yaml to be matched on.
 func (a Alarms) Plain(text string) string {
-	return strings.Join(a.withoutLookalikes(newMessage(text)).exact, " ")
-}
-
-// withoutLookalikes drops the words of the phrases that only look like a
-// danger, wherever they stand.
-func (a Alarms) withoutLookalikes(msg wordSeq) wordSeq {
-	drop := make([]bool, len(msg.exact))
-	for _, p := range a.not {
-		for from := 0; ; {
-			start, end, ok := msg.match(p, from)
-			if !ok {
-				break
-			}
-			for i := start; i < end; i++ {
-				drop[i] = true
-			}
-			from = end
-		}
-	}
-	var out wordSeq
-	for i := range msg.exact {
-		if !drop[i] {
-			out.exact, out.folded, out.accented = append(out.exact, msg.exact[i]), append(out.folded, msg.folded[i]), append(out.accented, msg.accented[i])
-		}
-	}
-	return out
+	return strings.Join(newMessage(text).without(a.not).exact, " ")
 }
 
 // accentedSpan reports whether any word in msg[start:end] was typed with

@@ -131,29 +131,35 @@ func (in Intents) Emergencies(text string) []Intent {
 // so "làm căn cước thế nào, em cảm ơn" can be answered as "làm căn cước
 // thế nào". Words come back normalized, separated by spaces.
 func (in Intents) Strip(text string, names ...Intent) string {
-	msg := newMessage(text)
-	drop := make([]bool, len(msg.exact))
+	var phrases []phrase
 	for _, name := range names {
-		for _, p := range in.matches[name] {
-			for from := 0; ; {
-				start, end, ok := msg.match(p, from)
-				if !ok {
-					break
-				}
-				for i := start; i < end; i++ {
-					drop[i] = true
-				}
-				from = end
+		phrases = append(phrases, in.matches[name]...)
+	}
+	return strings.Join(newMessage(text).without(phrases).exact, " ")
+}
+
+// without returns w less the words of every occurrence of phrases.
+func (w wordSeq) without(phrases []phrase) wordSeq {
+	drop := make([]bool, len(w.exact))
+	for _, p := range phrases {
+		for from := 0; ; {
+			start, end, ok := w.match(p, from)
+			if !ok {
+				break
 			}
+			for i := start; i < end; i++ {
+				drop[i] = true
+			}
+			from = end
 		}
 	}
-	var kept []string
-	for i, w := range msg.exact {
+	var out wordSeq
+	for i := range w.exact {
 		if !drop[i] {
-			kept = append(kept, w)
+			out.exact, out.folded, out.accented = append(out.exact, w.exact[i]), append(out.folded, w.folded[i]), append(out.accented, w.accented[i])
 		}
 	}
-	return strings.Join(kept, " ")
+	return out
 }
 
 func (in Intents) first(text string, names []Intent) (Intent, bool) {
