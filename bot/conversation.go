@@ -10,6 +10,7 @@ import (
 
 	"loa/knowledge"
 	"loa/privacy"
+	"loa/review"
 )
 
 // ConversationStore is what a conversation keeps: sessions, votes and the
@@ -32,6 +33,10 @@ type ConversationConfig struct {
 	// Locker runs one user's events one at a time. nil: a LocalLocker,
 	// enough for one process.
 	Locker Locker
+	// Reviewers may use /review; their decisions go to Reviews. Without
+	// Reviews, /review says the user is not a reviewer.
+	Reviewers review.Reviewers
+	Reviews   review.Store
 }
 
 // Conversations runs every channel's conversations the same way: it loads
@@ -47,6 +52,7 @@ type Conversations struct {
 	stateError func(op string, err error)
 	now        func() time.Time
 	locks      Locker
+	reviews    *reviewDesk // nil: no review
 
 	mu      sync.Mutex
 	senders map[string]Sender // by channel
@@ -70,7 +76,11 @@ func NewConversations(core *Core, store ConversationStore, cfg ConversationConfi
 	if cfg.Locker == nil {
 		cfg.Locker = &LocalLocker{}
 	}
-	return &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}}
+	cs := &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}}
+	if cfg.Reviews != nil {
+		cs.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, kb: core.kb, now: cfg.Now, current: map[string]review.Item{}}
+	}
+	return cs
 }
 
 // Attach makes s the way to reach users of channel unprompted.
@@ -137,7 +147,17 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 			return Response{Lang: sessionLang(s), Flooded: true}, nil
 		}
 		if ev.Kind == EventCommand {
-			resp = cs.command(&s, ev.Command)
+			if resp, err = cs.command(ctx, &s, ev); err != nil {
+				return Response{Lang: sessionLang(s)}, err
+			}
+			break
+		}
+		if _, ref, ok := reviewRef(ev.Quoted); ok && ev.Input.Kind == InputText && strings.TrimSpace(ev.Input.Text) != "" && len(cs.reviews.langsOf(ev.From)) > 0 {
+			replies, err := cs.reviews.decide(ctx, ev.From, ev.Name, review.Correct, ref, ev.Input.Text)
+			if err != nil {
+				return Response{Lang: sessionLang(s)}, err
+			}
+			resp = Response{Replies: replies}
 			break
 		}
 		replies, err := cs.core.Turn(ctx, &s, ev.Input)
@@ -149,9 +169,22 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 			cs.stateError("question log", err) // the answer matters more than the log
 		}
 	case EventButton:
+		if action, ref, ok := reviewRef(ev.Button); ok {
+			replies, err := cs.reviewButton(ctx, ev, action, ref)
+			if err != nil {
+				return Response{Lang: sessionLang(s)}, err
+			}
+			resp = Response{Replies: replies}
+			break
+		}
 		resp = cs.button(ctx, &s, ev)
 	}
 	resp.Lang = sessionLang(s)
+	for i := range resp.Replies {
+		if resp.Replies[i].Lang == "" {
+			resp.Replies[i].Lang = resp.Lang
+		}
+	}
 	if len(resp.Replies) > 0 {
 		if err := cs.store.SaveSession(ctx, key, s); err != nil {
 			cs.stateError("session", err)
@@ -160,17 +193,30 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 	return resp, nil
 }
 
-func (cs *Conversations) command(s *Session, cmd string) Response {
-	lang := sessionLang(*s)
-	switch cmd {
-	case CommandStart:
-		return Response{Replies: []Reply{{Kind: KindLangPicker, Message: "greeting", Lang: lang}}}
-	case CommandLang:
-		return Response{Replies: []Reply{{Kind: KindLangPicker, Lang: lang}}}
-	case CommandMenu:
-		return Response{Replies: cs.core.Menu(s)}
+func (cs *Conversations) reviewButton(ctx context.Context, ev Event, action review.Action, ref string) ([]Reply, error) {
+	if cs.reviews == nil {
+		return nil, nil // a review button where no review runs: nothing to show
 	}
-	return Response{Replies: cs.core.Help(s)}
+	return cs.reviews.decide(ctx, ev.From, ev.Name, action, ref, "")
+}
+
+func (cs *Conversations) command(ctx context.Context, s *Session, ev Event) (Response, error) {
+	lang := sessionLang(*s)
+	switch ev.Command {
+	case CommandReview:
+		if cs.reviews == nil {
+			return Response{Replies: []Reply{message("review.not_reviewer")}}, nil
+		}
+		replies, err := cs.reviews.start(ctx, ev.From, ev.Arg)
+		return Response{Replies: replies}, err
+	case CommandStart:
+		return Response{Replies: []Reply{{Kind: KindLangPicker, Message: "greeting", Lang: lang}}}, nil
+	case CommandLang:
+		return Response{Replies: []Reply{{Kind: KindLangPicker, Lang: lang}}}, nil
+	case CommandMenu:
+		return Response{Replies: cs.core.Menu(s)}, nil
+	}
+	return Response{Replies: cs.core.Help(s)}, nil
 }
 
 // button answers a press of a button the core made (see ButtonCard and the

@@ -43,8 +43,14 @@ type Event struct {
 	Kind    EventKind
 	Input   Input  // EventMessage
 	Command string // EventCommand
-	Button  string // EventButton: the data the button carried (see Buttons)
-	At      time.Time
+	Arg     string // EventCommand: what follows the command ("/review hmn")
+	Button  string // EventButton: the data the button carried (ButtonCard and the others)
+	// Quoted is, for a message sent in reply to one of Loa's, the data of
+	// that message's first button: it says which review item a reply
+	// corrects.
+	Quoted string
+	Name   string // the user's display name, where the channel has one (review records)
+	At     time.Time
 }
 
 // Response is what the core asks a channel to do about an event: show

@@ -27,6 +27,9 @@ const (
 	// KindLangPicker offers every language ("lang.pick"), after Message
 	// when there is one ("greeting").
 	KindLangPicker
+	// KindReview is a piece of a translation for a reviewer (Review), with
+	// ButtonApprove and ButtonSkip; replying to it with text corrects it.
+	KindReview
 )
 
 // Part is a piece of a procedure a user can ask for on its own.
@@ -57,6 +60,7 @@ type Reply struct {
 	Categories []knowledge.Category   // KindMenu: the categories to choose from
 	Category   *knowledge.Category    // KindMenu: the category whose procedures are listed
 	Procedures []*knowledge.Procedure // KindMenu: the procedures of Category
+	Review     *ReviewItem            // KindReview
 }
 
 func message(id string) Reply { return Reply{Kind: KindText, Message: id} }

@@ -35,7 +35,7 @@ const (
 // overwritten: the latest for an item wins.
 type Decision struct {
 	At           time.Time
-	Reviewer     int64
+	Reviewer     string // who, as the core names users ("telegram:123")
 	ReviewerName string
 	Procedure    string
 	Lang         knowledge.Lang
@@ -150,11 +150,12 @@ func Next(c *knowledge.Content, lang knowledge.Lang, ds []Decision) (item Item, 
 	return item, progress, ok
 }
 
-// Reviewers maps Telegram user ids to the languages they review.
-type Reviewers map[int64][]knowledge.Lang
+// Reviewers maps users, as the core names them ("telegram:123"), to the
+// languages they review.
+type Reviewers map[string][]knowledge.Lang
 
-// ParseReviewers reads "123:hmn,456:tay dao" (or one per line): a user id,
-// a colon, and languages.
+// ParseReviewers reads "123:hmn,456:tay dao" (or one per line): a Telegram
+// user id, a colon, and languages.
 func ParseReviewers(s string) (Reviewers, error) {
 	r := Reviewers{}
 	for _, entry := range strings.FieldsFunc(s, func(c rune) bool { return c == ',' || c == '\n' || c == ';' }) {
@@ -163,19 +164,20 @@ func ParseReviewers(s string) (Reviewers, error) {
 			continue
 		}
 		idText, langs, ok := strings.Cut(entry, ":")
-		id, err := strconv.ParseInt(strings.TrimSpace(idText), 10, 64)
+		n, err := strconv.ParseInt(strings.TrimSpace(idText), 10, 64)
 		if !ok || err != nil {
 			return nil, fmt.Errorf("reviewer %q: write a Telegram user id, a colon and languages (123456:hmn)", entry)
 		}
+		id := "telegram:" + strconv.FormatInt(n, 10)
 		for _, code := range strings.Fields(langs) {
 			lang, err := knowledge.ParseLang(code)
 			if err != nil || lang == knowledge.Vietnamese {
-				return nil, fmt.Errorf("reviewer %d: %q is not a translation language (hmn, dao, tay, giay)", id, code)
+				return nil, fmt.Errorf("reviewer %d: %q is not a translation language (hmn, dao, tay, giay)", n, code)
 			}
 			r[id] = append(r[id], lang)
 		}
 		if len(r[id]) == 0 {
-			return nil, fmt.Errorf("reviewer %d has no language", id)
+			return nil, fmt.Errorf("reviewer %d has no language", n)
 		}
 	}
 	return r, nil

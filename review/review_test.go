@@ -96,7 +96,7 @@ func load(t *testing.T, dir string) *knowledge.Content {
 }
 
 func decide(field string, action Action, text string, digest string, at int) Decision {
-	return Decision{At: time.Unix(int64(at), 0), Reviewer: 1, ReviewerName: "Vàng A Pó", Procedure: "birth", Lang: knowledge.Hmong, Field: field, Action: action, Text: text, SourceDigest: digest}
+	return Decision{At: time.Unix(int64(at), 0), Reviewer: "telegram:1", ReviewerName: "Vàng A Pó", Procedure: "birth", Lang: knowledge.Hmong, Field: field, Action: action, Text: text, SourceDigest: digest}
 }
 
 func TestNextAndProgress(t *testing.T) {
@@ -179,7 +179,7 @@ func TestApplyHolds(t *testing.T) {
 
 func TestParseReviewers(t *testing.T) {
 	r, err := ParseReviewers("123:hmn, 456:tay dao\n# comment\n789:ium")
-	if err != nil || len(r[123]) != 1 || len(r[456]) != 2 || r[789][0] != knowledge.Dao {
+	if err != nil || len(r["telegram:123"]) != 1 || len(r["telegram:456"]) != 2 || r["telegram:789"][0] != knowledge.Dao {
 		t.Fatalf("%v %v", r, err)
 	}
 	for _, bad := range []string{"abc:hmn", "123", "123:vi", "123:fr"} {

@@ -71,7 +71,7 @@ func TestReviewDecisions(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
 	defer s.Close()
-	want := review.Decision{At: time.UnixMilli(1000), Reviewer: 5, ReviewerName: "Pó", Procedure: "id-card", Lang: knowledge.Hmong, Field: "fee", Action: review.Correct, Text: "30.000", SourceDigest: "abc"}
+	want := review.Decision{At: time.UnixMilli(1000), Reviewer: "telegram:5", ReviewerName: "Pó", Procedure: "id-card", Lang: knowledge.Hmong, Field: "fee", Action: review.Correct, Text: "30.000", SourceDigest: "abc"}
 	if err := s.AddDecision(ctx, want); err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,8 @@ func (r renderer) render(rep bot.Reply) message {
 		return message{HTML: "⚠️ " + esc(r.t(rep.Lang, rep.Message, rep.Data))}
 	case bot.KindDraft:
 		return message{HTML: esc(rep.Text) + "\n\n<i>" + esc(r.t(rep.Lang, "draft.basis", map[string]any{"Title": rep.Procedure.Best(rep.Lang).Title})) + "</i>"}
+	case bot.KindReview:
+		return r.review(rep)
 	case bot.KindLangPicker:
 		text := r.t(rep.Lang, "lang.pick", nil)
 		if rep.Message != "" {

@@ -68,7 +68,7 @@ func TestReviewLoop(t *testing.T) {
 	dir := reviewContent(t)
 	decisions := &review.MemoryStore{}
 	const reviewer, stranger = 300, 301
-	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{reviewer: {knowledge.Hmong}}, Reviews: decisions}))
+	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{"telegram:300": {knowledge.Hmong}}, Reviews: decisions}))
 
 	h.fake.Push(telegramtest.Text(stranger, "/review"))
 	if !strings.Contains(lastText(h.expect(t, 1)), "chưa có trong danh sách") {
@@ -84,12 +84,14 @@ func TestReviewLoop(t *testing.T) {
 		t.Error("approval did not advance the progress")
 	}
 	h.fake.Push(telegramtest.Callback(reviewer, "rs:hmn:birth:summary"))
-	if !strings.Contains(lastText(h.expect(t, 4)), "UBND xã") {
+	where := h.expect(t, 4)[3]
+	if !strings.Contains(where.Params["text"], "UBND xã") {
 		t.Error("skip did not move to the next item (where)")
 	}
-	// The fake numbers messages in order: the "where" item was the 4th.
+	// A reply carries the message replied to, its buttons included, as
+	// Telegram sends it.
 	correction := telegramtest.Text(reviewer, "Mus rau UBND xã [1].")
-	correction.Message.ReplyToMessage = &models.Message{ID: 4, From: &models.User{ID: h.fake.Bot.ID}}
+	correction.Message.ReplyToMessage = botMessage(t, h, where)
 	h.fake.Push(correction)
 	calls := h.expect(t, 6)
 	if !strings.Contains(calls[4].Params["text"], "Đã lưu") {
@@ -114,7 +116,7 @@ func TestReviewLoop(t *testing.T) {
 // A reviewer of a language with no translation yet is asked to write it.
 func TestReviewWritesMissingTranslation(t *testing.T) {
 	dir := reviewContent(t)
-	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{400: {knowledge.Tay}}, Reviews: &review.MemoryStore{}}))
+	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{"telegram:400": {knowledge.Tay}}, Reviews: &review.MemoryStore{}}))
 	h.fake.Push(telegramtest.Text(400, "/review"))
 	call := h.expect(t, 1)[0]
 	var kb models.InlineKeyboardMarkup
@@ -134,14 +136,14 @@ func TestReviewDecisionsBindToTheItemShown(t *testing.T) {
 	dir := reviewContent(t)
 	decisions := &review.MemoryStore{}
 	const reviewer = 500
-	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{reviewer: {knowledge.Hmong, knowledge.Tay}}, Reviews: decisions}))
+	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{"telegram:500": {knowledge.Hmong, knowledge.Tay}}, Reviews: decisions}))
 	h.fake.Push(telegramtest.Text(reviewer, "/review hmn")) // message 1: the title item
 	h.expect(t, 1)
 	h.fake.Push(telegramtest.Text(reviewer, "lam giay khai sinh")) // message 2: a card
 	h.expect(t, 2)
 
 	question := telegramtest.Text(reviewer, "cái này mất bao lâu?")
-	question.Message.ReplyToMessage = &models.Message{ID: 2, From: &models.User{ID: h.fake.Bot.ID}}
+	question.Message.ReplyToMessage = botMessage(t, h, h.fake.Calls("sendMessage")[1])
 	h.fake.Push(question)
 	if got := lastText(h.expect(t, 3)); strings.Contains(got, "Đã lưu") {
 		t.Errorf("a reply to the card was saved as a correction: %q", got)
@@ -167,4 +169,17 @@ func TestReviewDecisionsBindToTheItemShown(t *testing.T) {
 	if len(ds) != 1 || ds[0].Lang != knowledge.Hmong || ds[0].Field != "title" || ds[0].Action != review.Approve {
 		t.Fatalf("decisions %+v", ds)
 	}
+}
+
+// botMessage is the bot's message that a call sent, as a reply quotes it.
+func botMessage(t *testing.T, h *harness, call telegramtest.Call) *models.Message {
+	t.Helper()
+	m := &models.Message{ID: 1, From: &models.User{ID: h.fake.Bot.ID}, Text: call.Params["text"]}
+	if call.Params["reply_markup"] != "" {
+		m.ReplyMarkup = &models.InlineKeyboardMarkup{}
+		if err := call.Decode("reply_markup", m.ReplyMarkup); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
 }

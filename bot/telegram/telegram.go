@@ -61,8 +61,7 @@ type Adapter struct {
 	timeout   time.Duration
 	botName   string // the bot's @username, without @
 	botID     int64
-	knowledge bot.Knowledge // for inline mode and reviews
-	reviews   *reviewDesk
+	knowledge bot.Knowledge // for inline mode
 	metrics   *Metrics
 	refusals  *rate.Limiter // how often a refused webhook call is logged
 	gate      *journalGate
@@ -100,16 +99,13 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		refusals: rate.NewLimiter(rate.Every(10*time.Second), 1),
 		stateLog: rate.NewLimiter(rate.Every(10*time.Second), 1),
 	}
-	if cfg.Reviews != nil {
-		a.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, pending: map[int64]pendingItem{}}
-	}
 	a.send = newSender(cfg.Limits, func(reason string) {
 		a.metrics.APIErrors.WithLabelValues(reason).Inc()
 		a.log.Warn("telegram: retrying a call", "reason", reason)
 	})
 	a.talk = cfg.Conversations
 	if a.talk == nil {
-		a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger})
+		a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger, Reviewers: cfg.Reviewers, Reviews: cfg.Reviews})
 	}
 	a.talk.Attach(channel, a)
 	a.gate = newJournalGate()
@@ -374,20 +370,11 @@ func (a *Adapter) message(ctx context.Context, c *conversation, m *models.Messag
 		return nil
 	}
 	c.open(m.From.ID, m.Chat.ID, group)
-	ev := bot.Event{From: c.from, At: time.Now()}
-	switch cmd {
-	case "review":
-		if a.reviews == nil || group { // reviews happen in private
-			return c.sendText(ctx, "review.not_reviewer", nil)
-		}
-		return a.startReview(ctx, c, text)
-	case "":
-		if item, ok := a.correctionTo(m); ok {
-			return a.decide(ctx, c, m.From, review.Correct, item.Lang, item.Procedure, item.Field, text)
-		}
-		ev.Kind, ev.Input = bot.EventMessage, bot.Input{Kind: inputKind(m), Text: text, Preview: c.previewer(ctx, m.ID)}
-	default:
-		ev.Kind, ev.Command = bot.EventCommand, cmd
+	ev := bot.Event{From: c.from, Name: displayName(m.From), At: time.Now()}
+	if cmd == "" {
+		ev.Kind, ev.Input, ev.Quoted = bot.EventMessage, bot.Input{Kind: inputKind(m), Text: text, Preview: c.previewer(ctx, m.ID)}, a.quoted(m)
+	} else {
+		ev.Kind, ev.Command, ev.Arg = bot.EventCommand, cmd, text
 	}
 	resp, err := a.talk.Handle(ctx, ev)
 	c.langOf = resp.Lang
@@ -535,20 +522,6 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, replies []bot.Reply)
 	return nil
 }
 
-// correctionTo returns the review item a message corrects: only a
-// reviewer's text reply to the very message that showed them the item.
-// Any other reply is an ordinary question.
-func (a *Adapter) correctionTo(m *models.Message) (review.Item, bool) {
-	if a.reviews == nil || m.ReplyToMessage == nil || m.ReplyToMessage.From == nil || m.ReplyToMessage.From.ID != a.botID || m.Text == "" {
-		return review.Item{}, false
-	}
-	p, ok := a.reviews.current(m.From.ID)
-	if !ok || p.messageID == 0 || m.ReplyToMessage.ID != p.messageID {
-		return review.Item{}, false
-	}
-	return p.item, true
-}
-
 func (c *conversation) sendText(ctx context.Context, id string, data map[string]any) error {
 	return c.sendMessage(ctx, message{HTML: esc(c.a.catalog.Text(string(c.lang()), id, data))})
 }
@@ -602,30 +575,11 @@ func (a *Adapter) callback(ctx context.Context, c *conversation, q *models.Callb
 		group = q.Message.Message.Chat.Type != models.ChatTypePrivate
 	}
 	c.open(q.From.ID, chatID, group)
-	var resp bot.Response
-	switch kind, rest, _ := strings.Cut(q.Data, ":"); kind {
-	case "ra", "rs":
-		if a.reviews == nil {
-			break
-		}
-		action := review.Approve
-		if kind == "rs" {
-			action = review.Skip
-		}
-		parts := strings.SplitN(rest, ":", 3)
-		if len(parts) != 3 {
-			parts = []string{"", "", ""} // a button of an older Loa: shown the current item
-		}
-		if err := a.decide(ctx, c, &q.From, action, knowledge.Lang(parts[0]), parts[1], parts[2], ""); err != nil {
-			return err
-		}
-	default:
-		var err error
-		if resp, err = a.talk.Handle(ctx, bot.Event{From: c.from, Kind: bot.EventButton, Button: q.Data, At: time.Now()}); err != nil {
-			return err
-		}
-		c.langOf = resp.Lang
+	resp, err := a.talk.Handle(ctx, bot.Event{From: c.from, Kind: bot.EventButton, Button: q.Data, Name: displayName(&q.From), At: time.Now()})
+	if err != nil {
+		return err
 	}
+	c.langOf = resp.Lang
 	answer := ""
 	if resp.Ack != "" {
 		answer = a.catalog.Text(string(c.lang()), resp.Ack, nil)

@@ -50,6 +50,9 @@ func (tr Renderer) Render(r bot.Reply) string {
 			fmt.Fprintf(&b, "\n  :lang %s  %s", l, l.Name())
 		}
 		return b.String()
+	case bot.KindReview:
+		it := r.Review
+		return fmt.Sprintf("%s · %s · %s\nvi: %s\n%s: %s", it.Title, it.Field, it.Progress, it.VI, it.Lang, it.Current)
 	case bot.KindDraft:
 		return r.Text + "\n— " + t("draft.basis", map[string]any{"Title": r.Procedure.Best(r.Lang).Title})
 	}

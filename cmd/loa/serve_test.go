@@ -127,7 +127,7 @@ func TestReviewersFromEnv(t *testing.T) {
 	t.Setenv("TELEGRAM_BOT_TOKEN", "x")
 	t.Setenv("LOA_REVIEWERS", "12:hmn,13:tay")
 	cfg, err := serveConfigFromEnv()
-	if err != nil || len(cfg.reviewers[12]) != 1 || len(cfg.reviewers[13]) != 1 {
+	if err != nil || len(cfg.reviewers["telegram:12"]) != 1 || len(cfg.reviewers["telegram:13"]) != 1 {
 		t.Fatalf("%+v %v", cfg.reviewers, err)
 	}
 	t.Setenv("LOA_REVIEWERS", "12:klingon")
