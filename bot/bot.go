@@ -6,6 +6,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,7 +39,26 @@ type Input struct {
 	// whole sentences the fact guard let through, for a channel to show
 	// while the model writes. The final reply follows as usual.
 	Preview func(text string)
+	// Audio is the voice note of an InputVoice, fetched only when Loa
+	// listens to it.
+	Audio *Audio
 }
+
+// Audio is a voice note, an audio file or a video note.
+type Audio struct {
+	Ref     string // the channel's id of the file (Telegram's file_id): kept for people when Loa cannot listen
+	Name    string // a file name whose extension gives the format ("voice.ogg")
+	Seconds int    // its length, as the channel says
+	Bytes   int64  // its size, as the channel says
+	// Open fetches it. The channel bounds what it reads to MaxAudioBytes.
+	Open func(ctx context.Context) (io.ReadCloser, error)
+}
+
+// The longest voice note Loa listens to: longer ones are politely refused.
+const (
+	MaxAudioBytes   = 20 << 20 // Telegram bots may download up to 20 MB
+	MaxAudioSeconds = 120
+)
 
 // InputKind says what a user sent; only text can be answered today.
 type InputKind int

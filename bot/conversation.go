@@ -18,6 +18,7 @@ import (
 type ConversationStore interface {
 	Sessions
 	Records
+	VoiceNotes
 }
 
 // ConversationConfig configures Conversations.
@@ -37,6 +38,9 @@ type ConversationConfig struct {
 	// Reviews, /review says the user is not a reviewer.
 	Reviewers review.Reviewers
 	Reviews   review.Store
+	// Transcriber listens to voice notes; nil: Loa says it cannot listen
+	// yet and offers the menu.
+	Transcriber Transcriber
 }
 
 // Conversations runs every channel's conversations the same way: it loads
@@ -53,6 +57,8 @@ type Conversations struct {
 	now        func() time.Time
 	locks      Locker
 	reviews    *reviewDesk // nil: no review
+	listener   Transcriber // nil: no listening
+	log        *slog.Logger
 
 	mu      sync.Mutex
 	senders map[string]Sender // by channel
@@ -76,7 +82,7 @@ func NewConversations(core *Core, store ConversationStore, cfg ConversationConfi
 	if cfg.Locker == nil {
 		cfg.Locker = &LocalLocker{}
 	}
-	cs := &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}}
+	cs := &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}, listener: cfg.Transcriber, log: cfg.Logger}
 	if cfg.Reviews != nil {
 		cs.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, kb: core.kb, now: cfg.Now, current: map[string]review.Item{}}
 	}
@@ -160,6 +166,12 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 			resp = Response{Replies: replies}
 			break
 		}
+		if ev.Input.Kind == InputVoice {
+			if resp, err = cs.listen(ctx, &s, ev); err != nil {
+				return Response{Lang: sessionLang(s)}, err
+			}
+			break
+		}
 		replies, err := cs.core.Turn(ctx, &s, ev.Input)
 		if err != nil {
 			return Response{Lang: sessionLang(s)}, err
@@ -231,6 +243,8 @@ func (cs *Conversations) button(ctx context.Context, s *Session, ev Event) Respo
 		}
 	case "m":
 		return Response{Replies: cs.core.Menu(s)}
+	case "t":
+		return Response{Replies: []Reply{message("voice.retype")}}
 	case "c":
 		return Response{Replies: cs.core.Category(s, rest)}
 	case "p":

@@ -18,6 +18,8 @@ import (
 // Transcriber says with ErrCannotListen when it cannot listen honestly
 // to a language.
 type Transcriber interface {
+	// Listens reports whether it can listen to lang honestly at all.
+	Listens(lang knowledge.Lang) bool
 	Transcribe(ctx context.Context, audio io.Reader, filename string, lang knowledge.Lang) (string, error)
 }
 

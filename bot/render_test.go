@@ -40,6 +40,9 @@ func (w wordsOf) Render(r Reply) string {
 	for _, p := range r.Procedures {
 		add(p.Best(r.Lang).Title)
 	}
+	if r.Kind == KindTranscript {
+		add(w.Catalog.Text(string(r.Lang), "voice.heard", map[string]any{"Text": r.Text}))
+	}
 	if r.Kind == KindDraft {
 		add(r.Text, w.Catalog.Text(string(r.Lang), "draft.basis", map[string]any{"Title": r.Procedure.Best(r.Lang).Title}))
 	}

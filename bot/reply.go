@@ -27,6 +27,9 @@ const (
 	// KindLangPicker offers every language ("lang.pick"), after Message
 	// when there is one ("greeting").
 	KindLangPicker
+	// KindTranscript is what Loa heard in a voice note (Text, redacted),
+	// with ButtonRetype; the answer follows as if it had been typed.
+	KindTranscript
 	// KindReview is a piece of a translation for a reviewer (Review), with
 	// ButtonApprove and ButtonSkip; replying to it with text corrects it.
 	KindReview

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"loa/knowledge"
 )
 
 // Store keeps what Loa remembers between turns and across restarts, by
@@ -17,6 +19,7 @@ import (
 type Store interface {
 	Sessions
 	Records
+	VoiceNotes
 	Journal
 	Deliveries
 	// Prune deletes logged questions, feedback and processed updates older
@@ -38,6 +41,23 @@ type Records interface {
 	// LogQuestion keeps a question for editors; its text must already be
 	// redacted.
 	LogQuestion(ctx context.Context, q LoggedQuestion) error
+}
+
+// VoiceNotes keeps the voice notes Loa could not listen to (a language no
+// recogniser covers), for the volunteers to hear.
+type VoiceNotes interface {
+	KeepVoiceNote(ctx context.Context, v VoiceNote) error
+	// WaitingVoiceNotes returns the notes kept, oldest first.
+	WaitingVoiceNotes(ctx context.Context) ([]VoiceNote, error)
+}
+
+// VoiceNote is a voice note kept for people: where it is, not what it says.
+type VoiceNote struct {
+	Ref     string // the channel's file id (Telegram's file_id)
+	From    Address
+	Lang    knowledge.Lang
+	Seconds int
+	At      time.Time
 }
 
 // Journal keeps a channel's updates from arrival until their effects are
@@ -118,6 +138,7 @@ type MemoryStore struct {
 	lastOut   int64
 	Feedback  []Feedback
 	Questions []LoggedQuestion
+	voice     []VoiceNote
 }
 
 type received struct {
@@ -282,3 +303,18 @@ func (m *MemoryStore) FeedbackCount(context.Context) (int, error) {
 
 // Close implements Store.
 func (m *MemoryStore) Close() error { return nil }
+
+// KeepVoiceNote implements Store.
+func (m *MemoryStore) KeepVoiceNote(_ context.Context, v VoiceNote) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.voice = append(m.voice, v)
+	return nil
+}
+
+// WaitingVoiceNotes implements Store.
+func (m *MemoryStore) WaitingVoiceNotes(context.Context) ([]VoiceNote, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]VoiceNote(nil), m.voice...), nil
+}

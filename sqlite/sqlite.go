@@ -125,6 +125,40 @@ func (s *Store) SaveSession(ctx context.Context, key string, sess bot.Session) e
 	return nil
 }
 
+// KeepVoiceNote implements bot.Store.
+func (s *Store) KeepVoiceNote(ctx context.Context, v bot.VoiceNote) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO voice_notes (ref, channel, user_id, chat, grp, lang, seconds, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.Ref, v.From.Channel, v.From.User, v.From.Chat, v.From.Group, string(v.Lang), v.Seconds, v.At.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("keep voice note: %w", err)
+	}
+	return nil
+}
+
+// WaitingVoiceNotes implements bot.Store.
+func (s *Store) WaitingVoiceNotes(ctx context.Context) ([]bot.VoiceNote, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT ref, channel, user_id, chat, grp, lang, seconds, at FROM voice_notes ORDER BY at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("read voice notes: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.VoiceNote
+	for rows.Next() {
+		var v bot.VoiceNote
+		var lang string
+		var at int64
+		if err := rows.Scan(&v.Ref, &v.From.Channel, &v.From.User, &v.From.Chat, &v.From.Group, &lang, &v.Seconds, &at); err != nil {
+			return nil, fmt.Errorf("read voice notes: %w", err)
+		}
+		v.Lang, v.At = knowledge.Lang(lang), time.UnixMilli(at)
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read voice notes: %w", err)
+	}
+	return out, nil
+}
+
 // Receive implements bot.Store.
 func (s *Store) Receive(ctx context.Context, id int64, raw []byte, at time.Time) (bool, error) {
 	if raw == nil {

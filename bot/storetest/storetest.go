@@ -22,6 +22,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"journal", journal},
 		{"outbox", outbox},
 		{"unprompted replies", unprompted},
+		{"voice notes kept for people", voiceNotes},
 		{"one vote per voter", votes},
 		{"prune", prune},
 	}
@@ -86,6 +87,21 @@ func journal(t *testing.T, s bot.Store) {
 	out, err := s.Unsent(ctx, 10)
 	if err != nil || len(out) != 2 {
 		t.Fatalf("outbox %+v %v, want 2 replies", out, err)
+	}
+}
+
+func voiceNotes(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	from := bot.Address{Channel: "telegram", User: "9", Chat: "-100", Group: true}
+	at := time.UnixMilli(time.Now().UnixMilli())
+	for i, ref := range []string{"first", "second"} {
+		if err := s.KeepVoiceNote(ctx, bot.VoiceNote{Ref: ref, From: from, Lang: knowledge.Hmong, Seconds: 7, At: at.Add(time.Duration(i) * time.Second)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.WaitingVoiceNotes(ctx)
+	if err != nil || len(got) != 2 || got[0].Ref != "first" || got[1].From != from || got[1].Lang != knowledge.Hmong || got[1].Seconds != 7 || !got[0].At.Equal(at) {
+		t.Fatalf("%+v %v", got, err)
 	}
 }
 

@@ -52,6 +52,11 @@ func (r renderer) render(rep bot.Reply) message {
 		return message{HTML: esc(rep.Text) + "\n\n<i>" + esc(r.t(rep.Lang, "draft.basis", map[string]any{"Title": rep.Procedure.Best(rep.Lang).Title})) + "</i>"}
 	case bot.KindReview:
 		return r.review(rep)
+	case bot.KindTranscript:
+		return message{
+			HTML:     "<i>" + esc(r.t(rep.Lang, "voice.heard", map[string]any{"Text": rep.Text})) + "</i>",
+			Keyboard: [][]models.InlineKeyboardButton{{{Text: r.t(rep.Lang, "button.retype", nil), CallbackData: bot.ButtonRetype()}}},
+		}
 	case bot.KindLangPicker:
 		text := r.t(rep.Lang, "lang.pick", nil)
 		if rep.Message != "" {
@@ -65,7 +70,7 @@ func (r renderer) render(rep bot.Reply) message {
 		}
 	}
 	m := message{HTML: esc(r.t(rep.Lang, rep.Message, rep.Data))}
-	if rep.Message == "none" || rep.Message == "gap.ask" || rep.Message == "help" || rep.Message == "greeting" {
+	if rep.Message == "none" || rep.Message == "gap.ask" || rep.Message == "help" || rep.Message == "greeting" || strings.HasPrefix(rep.Message, "voice.") {
 		// Someone who cannot find the words can still browse.
 		m.Keyboard = [][]models.InlineKeyboardButton{{{Text: r.t(rep.Lang, "button.menu", nil), CallbackData: bot.ButtonMenu()}}}
 	}

@@ -50,6 +50,8 @@ func (tr Renderer) Render(r bot.Reply) string {
 			fmt.Fprintf(&b, "\n  :lang %s  %s", l, l.Name())
 		}
 		return b.String()
+	case bot.KindTranscript:
+		return t("voice.heard", map[string]any{"Text": r.Text})
 	case bot.KindReview:
 		it := r.Review
 		return fmt.Sprintf("%s · %s · %s\nvi: %s\n%s: %s", it.Title, it.Field, it.Progress, it.VI, it.Lang, it.Current)

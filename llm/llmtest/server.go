@@ -1,5 +1,6 @@
 // Package llmtest is a fake OpenAI-compatible server (chat completions
-// with and without SSE streaming, and the models list) that can misbehave
+// with and without SSE streaming, the models list, audio transcriptions
+// and speech) that can misbehave
 // the ways real servers do: slow first tokens, 429 with Retry-After, 5xx,
 // vLLM's and Ollama's error bodies, streams that stall or break, malformed
 // chunks. The real go-openai client talks to it.
@@ -47,6 +48,10 @@ type Server struct {
 	reply  func(Request) string
 	faults []Fault
 	reqs   []Request
+
+	hear        func(Upload) string
+	audioFaults []AudioFault
+	uploads     []Upload
 }
 
 // New starts a fake that answers every question with reply's text; it
@@ -58,6 +63,8 @@ func New(tb testing.TB, reply func(Request) string) *Server {
 		io.WriteString(w, `{"object":"list","data":[{"id":"fake-model","object":"model","owned_by":"llmtest"}]}`)
 	})
 	mux.HandleFunc("POST /v1/chat/completions", s.chat)
+	mux.HandleFunc("POST /v1/audio/transcriptions", s.transcribe)
+	mux.HandleFunc("POST /v1/audio/speech", s.speak)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL + "/v1"
 	tb.Cleanup(s.srv.Close)

@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode"
+
+	"loa/knowledge"
+	"loa/privacy"
+)
+
+// ButtonRetype asks to type instead of the transcript shown.
+func ButtonRetype() string { return "t" }
+
+// listen answers a voice note: heard and answered as if typed, kept for
+// people in a language no recogniser covers, or refused kindly when too
+// long or when the speech server fails.
+func (cs *Conversations) listen(ctx context.Context, s *Session, ev Event) (Response, error) {
+	in := ev.Input
+	if cs.listener == nil || in.Audio == nil {
+		replies, err := cs.core.Turn(ctx, s, in) // "Loa cannot listen yet", with the menu
+		return Response{Replies: replies, Outcome: "voice_unsupported"}, err
+	}
+	a, lang := in.Audio, sessionLang(*s)
+	if a.Seconds > MaxAudioSeconds || a.Bytes > MaxAudioBytes {
+		return Response{Replies: []Reply{message("voice.too_long")}, Outcome: "voice_too_long"}, nil
+	}
+	if !cs.listener.Listens(lang) {
+		cannot := Reply{Kind: KindNotice, Message: "voice.cannot_listen", Data: map[string]any{"Lang": lang.Name()}}
+		note := VoiceNote{Ref: a.Ref, From: ev.From, Lang: lang, Seconds: a.Seconds, At: cs.now()}
+		if err := cs.store.KeepVoiceNote(ctx, note); err != nil {
+			cs.stateError("voice note", err)
+			return Response{Replies: []Reply{cannot, message("voice.type")}, Outcome: "voice_not_kept"}, nil
+		}
+		return Response{Replies: []Reply{cannot, message("voice.kept")}, Outcome: "voice_kept"}, nil
+	}
+	text, err := cs.transcribe(ctx, a, lang)
+	switch {
+	case err != nil:
+		cs.log.Warn("voice note not transcribed", "err", err) // never the audio, never a transcript
+		return Response{Replies: []Reply{message("voice.failed")}, Outcome: "voice_failed"}, nil
+	case !saysSomething(text):
+		return Response{Replies: []Reply{message("voice.empty")}, Outcome: "voice_empty"}, nil
+	}
+	heard := Reply{Kind: KindTranscript, Text: privacy.Redact(text)} // never echoes an ID number
+	typed := Input{Kind: InputText, Text: text, Preview: in.Preview}
+	replies, err := cs.core.Turn(ctx, s, typed)
+	if err != nil {
+		return Response{}, err
+	}
+	if err := cs.logQuestion(ctx, *s, typed, replies); err != nil {
+		cs.stateError("question log", err)
+	}
+	return Response{Replies: append([]Reply{heard}, replies...), Outcome: Outcome(replies)}, nil
+}
+
+func (cs *Conversations) transcribe(ctx context.Context, a *Audio, lang knowledge.Lang) (string, error) {
+	if a.Open == nil {
+		return "", errors.New("the channel gave no way to fetch the voice note")
+	}
+	body, err := a.Open(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer body.Close() // the audio is read once and never kept
+	return cs.listener.Transcribe(ctx, body, a.Name, lang)
+}
+
+// saysSomething reports whether a transcript holds words: recognisers
+// return "", "...", or a bracketed "[music]" for silence.
+func saysSomething(text string) bool {
+	text = strings.TrimSpace(text)
+	if strings.HasPrefix(text, "[") && strings.HasSuffix(text, "]") || strings.HasPrefix(text, "(") && strings.HasSuffix(text, ")") {
+		return false
+	}
+	letters := 0
+	for _, r := range text {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 2
+}
