@@ -42,6 +42,9 @@ type Config struct {
 	// Conversations runs the conversations; nil: one of the adapter's own.
 	// Share one between channels so the core reaches every channel's users.
 	Conversations *bot.Conversations
+	// Transcriber listens to voice notes (speech.Listener); nil: Loa says
+	// it cannot listen yet.
+	Transcriber bot.Transcriber
 	// Reviewers may use /review; their decisions go to Reviews.
 	Reviewers review.Reviewers
 	Reviews   review.Store
@@ -68,6 +71,7 @@ type Adapter struct {
 	outbox    *outbox
 	health    health
 	stateLog  *rate.Limiter // how often a failing state store is logged
+	files     *http.Client // downloads of voice notes
 	jobs      context.Context
 	stopJobs  context.CancelFunc // ends the updates still running after the grace period
 }
@@ -97,6 +101,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		timeout:  cfg.Timeout,
 		metrics:  cfg.Metrics,
 		refusals: rate.NewLimiter(rate.Every(10*time.Second), 1),
+		files:    &http.Client{Timeout: time.Minute},
 		stateLog: rate.NewLimiter(rate.Every(10*time.Second), 1),
 	}
 	a.send = newSender(cfg.Limits, func(reason string) {
@@ -105,7 +110,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 	})
 	a.talk = cfg.Conversations
 	if a.talk == nil {
-		a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger, Reviewers: cfg.Reviewers, Reviews: cfg.Reviews})
+		a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger, Reviewers: cfg.Reviewers, Reviews: cfg.Reviews, Transcriber: cfg.Transcriber})
 	}
 	a.talk.Attach(channel, a)
 	a.gate = newJournalGate()
@@ -372,7 +377,7 @@ func (a *Adapter) message(ctx context.Context, c *conversation, m *models.Messag
 	c.open(m.From.ID, m.Chat.ID, group)
 	ev := bot.Event{From: c.from, Name: displayName(m.From), At: time.Now()}
 	if cmd == "" {
-		ev.Kind, ev.Input, ev.Quoted = bot.EventMessage, bot.Input{Kind: inputKind(m), Text: text, Preview: c.previewer(ctx, m.ID)}, a.quoted(m)
+		ev.Kind, ev.Input, ev.Quoted = bot.EventMessage, bot.Input{Kind: inputKind(m), Text: text, Preview: c.previewer(ctx, m.ID), Audio: a.audioOf(m)}, a.quoted(m)
 	} else {
 		ev.Kind, ev.Command, ev.Arg = bot.EventCommand, cmd, text
 	}
@@ -386,6 +391,9 @@ func (a *Adapter) message(ctx context.Context, c *conversation, m *models.Messag
 	}
 	if resp.Outcome != "" {
 		a.metrics.Answers.WithLabelValues(resp.Outcome).Inc()
+	}
+	if ev.Input.Audio != nil {
+		a.log.Info("telegram: voice note", "outcome", resp.Outcome, "seconds", ev.Input.Audio.Seconds) // never the audio or the transcript
 	}
 	return c.reply(ctx, resp.Replies)
 }

@@ -382,6 +382,14 @@ func Text(userID int64, text string) models.Update {
 	return models.Update{Message: m}
 }
 
+// Voice builds an update with a private voice note from a user; the file
+// itself is added with AddFile.
+func Voice(userID int64, fileID string, seconds int, size int64) models.Update {
+	u := Text(userID, "")
+	u.Message.Voice = &models.Voice{FileID: fileID, FileUniqueID: fileID, Duration: seconds, MimeType: "audio/ogg", FileSize: size}
+	return u
+}
+
 // GroupText builds an update with a text message in a group chat.
 func GroupText(chatID, userID int64, text string, entities ...models.MessageEntity) models.Update {
 	u := Text(userID, text)

@@ -1,0 +1,77 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"loa/bot"
+)
+
+// audioOf returns the voice note, audio file or video note of m, to be
+// fetched only if Loa listens to it.
+func (a *Adapter) audioOf(m *models.Message) *bot.Audio {
+	var au bot.Audio
+	switch {
+	case m.Voice != nil:
+		au = bot.Audio{Ref: m.Voice.FileID, Name: "voice.ogg", Seconds: m.Voice.Duration, Bytes: m.Voice.FileSize}
+	case m.Audio != nil:
+		name := m.Audio.FileName
+		if name == "" {
+			name = "audio.mp3"
+		}
+		au = bot.Audio{Ref: m.Audio.FileID, Name: name, Seconds: m.Audio.Duration, Bytes: m.Audio.FileSize}
+	case m.VideoNote != nil:
+		au = bot.Audio{Ref: m.VideoNote.FileID, Name: "video.mp4", Seconds: m.VideoNote.Duration, Bytes: int64(m.VideoNote.FileSize)}
+	default:
+		return nil
+	}
+	ref := au.Ref
+	au.Open = func(ctx context.Context) (io.ReadCloser, error) { return a.download(ctx, ref) }
+	return &au
+}
+
+// download fetches a file by its file_id, at most bot.MaxAudioBytes. The
+// download URL holds the bot token, so no error may carry it.
+func (a *Adapter) download(ctx context.Context, fileID string) (io.ReadCloser, error) {
+	var f *models.File
+	err := a.send.do(ctx, 0, false, func(ctx context.Context) error {
+		var err error
+		f, err = a.api.GetFile(ctx, &tgbot.GetFileParams{FileID: fileID})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get the voice note: %w", err)
+	}
+	if f.FileSize > bot.MaxAudioBytes {
+		return nil, fmt.Errorf("the voice note is %d bytes, more than Loa listens to", f.FileSize)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.api.FileDownloadLink(f), nil)
+	if err != nil {
+		return nil, errors.New("get the voice note: bad download address")
+	}
+	resp, err := a.files.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL holds the token
+		}
+		return nil, fmt.Errorf("download the voice note: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, fmt.Errorf("download the voice note: status %d", resp.StatusCode)
+	}
+	return limited{Reader: io.LimitReader(resp.Body, bot.MaxAudioBytes), Closer: resp.Body}, nil
+}
+
+type limited struct {
+	io.Reader
+	io.Closer
+}

@@ -1,0 +1,95 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"loa/bot"
+	"loa/bot/telegramtest"
+	"loa/content"
+	"loa/knowledge"
+	"loa/llm/llmtest"
+	"loa/speech"
+)
+
+// spokenOgg makes a real OGG/Opus voice note of text with espeak-ng and
+// ffmpeg, as a phone would send it; the test skips without them.
+func spokenOgg(t *testing.T, text string) []byte {
+	t.Helper()
+	for _, tool := range []string{"espeak-ng", "ffmpeg"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (apt-get install espeak-ng ffmpeg): the voice tests need a real voice note", tool)
+		}
+	}
+	wav, err := exec.Command("espeak-ng", "-v", "vi", "--stdout", text).Output()
+	if err != nil {
+		t.Fatalf("espeak-ng: %v", err)
+	}
+	cmd := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-i", "pipe:0", "-ac", "1", "-ar", "48000", "-c:a", "libopus", "-f", "ogg", "pipe:1")
+	cmd.Stdin = bytes.NewReader(wav)
+	ogg, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ffmpeg: %v", err)
+	}
+	return ogg
+}
+
+func TestVoiceNotes(t *testing.T) {
+	ogg := spokenOgg(t, "làm giấy khai sinh cho con")
+	stt := llmtest.New(t, nil)
+	stt.Hear(func(u llmtest.Upload) string {
+		if bytes.HasPrefix(u.Audio, []byte("OggS")) {
+			return "lam giay khai sinh cho con" // what a recogniser would hear
+		}
+		return ""
+	})
+	store := newSettled()
+	listener := speech.NewListener(speech.ListenerConfig{BaseURL: stt.URL, Model: "fake-whisper", Timeout: 300 * time.Millisecond})
+	h := run(t, newHarnessWith(t, store, content.FS(), Config{Transcriber: listener}))
+	h.fake.AddFile("v1", ogg)
+	ch := &tgChannel{h: h, store: store, users: map[string]int64{}}
+	voice := func(user int64, file string, seconds int) []string {
+		return ch.do(t, user, func() int64 { return h.fake.Push(telegramtest.Voice(user, file, seconds, int64(len(ogg)))) })
+	}
+
+	// Heard, shown, answered as typed.
+	got := voice(901, "v1", 3)
+	if len(got) < 2 || !strings.Contains(got[0], "Loa nghe") || !strings.Contains(got[0], "khai sinh") || !strings.Contains(strings.Join(got[1:], "\n"), "Đăng ký khai sinh") {
+		t.Errorf("voice note not heard and answered:\n%s", strings.Join(got, "\n---\n"))
+	}
+	ups := stt.Uploads()
+	if len(ups) != 1 || ups[0].Filename != "voice.ogg" || ups[0].Language != "vi" || !bytes.Equal(ups[0].Audio, ogg) {
+		t.Fatalf("upload to the speech server: %+v", ups)
+	}
+
+	// H'Mông: kept for people, never guessed.
+	ch.Press(t, "hmong", bot.ButtonLang(knowledge.Hmong))
+	hm := ch.user("hmong")
+	h.fake.AddFile("v2", ogg)
+	got = voice(hm, "v2", 4)
+	notes, _ := store.WaitingVoiceNotes(context.Background())
+	if len(notes) != 1 || notes[0].Ref != "v2" || notes[0].Lang != knowledge.Hmong || notes[0].From.User != "7000" {
+		t.Errorf("H'Mông voice note not kept: %+v", notes)
+	}
+	if len(stt.Uploads()) != 1 || !strings.Contains(strings.Join(got, "\n"), "giữ lại") {
+		t.Errorf("H'Mông voice note guessed or not explained: %d uploads\n%s", len(stt.Uploads()), strings.Join(got, "\n"))
+	}
+
+	// An outage, a silence, a note too long: a kind reply each.
+	stt.FailAudio(llmtest.AudioFault{Delay: 5 * time.Second}, llmtest.AudioFault{Status: 500}, llmtest.AudioFault{Empty: true})
+	for _, want := range []string{"chưa nghe được", "chưa nghe được", "không nghe rõ"} {
+		if got := voice(902, "v1", 3); len(got) != 1 || !strings.Contains(got[0], want) {
+			t.Errorf("want %q:\n%s", want, strings.Join(got, "\n"))
+		}
+	}
+	if got := voice(902, "v1", 600); len(got) != 1 || !strings.Contains(got[0], "dài quá") {
+		t.Errorf("a 10-minute note: %q", got)
+	}
+	if n := len(stt.Uploads()); n != 4 {
+		t.Errorf("%d uploads, want 4 (the long note is never fetched)", n)
+	}
+}
