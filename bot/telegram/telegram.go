@@ -71,7 +71,7 @@ type Adapter struct {
 	outbox    *outbox
 	health    health
 	stateLog  *rate.Limiter // how often a failing state store is logged
-	files     *http.Client // downloads of voice notes
+	files     *http.Client  // downloads of voice notes
 	jobs      context.Context
 	stopJobs  context.CancelFunc // ends the updates still running after the grace period
 }
