@@ -92,3 +92,21 @@ func BenchmarkLocalLocker(b *testing.B) {
 		u()
 	}
 }
+
+func TestSaysSomething(t *testing.T) {
+	tests := map[string]bool{
+		"":                   false,
+		"...":                false,
+		"[music]":            false,
+		"(tiếng ồn)":         false,
+		"a":                  false,
+		"làm giấy khai sinh": true,
+		"  cấp cứu  ":        true,
+		"113":                false, // digits alone: nothing to answer
+	}
+	for text, want := range tests {
+		if got := saysSomething(text); got != want {
+			t.Errorf("saysSomething(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -7,9 +7,12 @@ package speech
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
 	"path"
 	"strings"
 	"time"
@@ -108,4 +111,53 @@ func explain(ctx context.Context, err error) error {
 		return fmt.Errorf("speech server answered %d: %w", req.HTTPStatusCode, err)
 	}
 	return fmt.Errorf("speech server: %w", err)
+}
+
+// ListenerConfigFromEnv reads LOA_STT_BASE_URL, LOA_STT_MODEL,
+// LOA_STT_API_KEY and LOA_STT_TIMEOUT; ok is false when no server is set.
+func ListenerConfigFromEnv() (cfg ListenerConfig, ok bool, err error) {
+	cfg = ListenerConfig{BaseURL: os.Getenv("LOA_STT_BASE_URL"), Model: os.Getenv("LOA_STT_MODEL"), APIKey: os.Getenv("LOA_STT_API_KEY")}
+	if cfg.BaseURL == "" {
+		return cfg, false, nil
+	}
+	if v := os.Getenv("LOA_STT_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > 9*time.Second {
+			return cfg, false, fmt.Errorf("LOA_STT_TIMEOUT=%q: want a duration up to 9s, such as 8s (the citizen must hear within 10 s)", v)
+		}
+		cfg.Timeout = d
+	}
+	return cfg, true, nil
+}
+
+// Silence returns a WAV file of d of silence (16 kHz, mono, 16 bit), for
+// checking that a speech server answers.
+func Silence(d time.Duration) []byte {
+	const rate = 16000
+	n := int(d.Seconds() * rate)
+	data := make([]byte, 44+2*n)
+	le := binary.LittleEndian
+	copy(data[0:], "RIFF")
+	le.PutUint32(data[4:], uint32(36+2*n))
+	copy(data[8:], "WAVEfmt ")
+	le.PutUint32(data[16:], 16)
+	le.PutUint16(data[20:], 1) // PCM
+	le.PutUint16(data[22:], 1) // mono
+	le.PutUint32(data[24:], rate)
+	le.PutUint32(data[28:], rate*2)
+	le.PutUint16(data[32:], 2)
+	le.PutUint16(data[34:], 16)
+	copy(data[36:], "data")
+	le.PutUint32(data[40:], uint32(2*n))
+	return data
+}
+
+// Tools reports which of the programs Loa uses for audio are installed.
+func Tools() map[string]bool {
+	out := map[string]bool{}
+	for _, name := range []string{"ffmpeg", "espeak-ng"} {
+		_, err := exec.LookPath(name)
+		out[name] = err == nil
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,8 +11,10 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 
+	"loa/knowledge"
 	"loa/llm"
 	"loa/privacy"
+	"loa/speech"
 	"loa/sqlite"
 )
 
@@ -27,7 +30,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else if len(rest) > 0 {
 		return usageError{"doctor takes no arguments; it reads the environment, as serve does"}
 	}
-	scrub := privacy.NewScrubber(os.Getenv("TELEGRAM_BOT_TOKEN"), os.Getenv("LOA_LLM_API_KEY"))
+	scrub := privacy.NewScrubber(secrets()...)
 	failed := 0
 	report := func(ok bool, format string, a ...any) {
 		mark := "ok  "
@@ -59,6 +62,28 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			report(false, "LLM at %s answers, but has no model %q (it has %v)", cfg.BaseURL, cfg.Model, models)
 		default:
 			report(true, "LLM at %s: model %s answered one token in %v (first-token limit %v)", cfg.BaseURL, cfg.Model, latency.Round(time.Millisecond), cfg.FirstToken)
+		}
+	}
+
+	switch cfg, ok, err := speech.ListenerConfigFromEnv(); {
+	case err != nil:
+		report(false, "speech recognition: %v", err)
+	case !ok:
+		fmt.Fprintln(stdout, "--   speech recognition: not configured (LOA_STT_BASE_URL unset): Loa says kindly that it cannot listen yet")
+	default:
+		start := time.Now()
+		_, err := speech.NewListener(cfg).Transcribe(ctx, bytes.NewReader(speech.Silence(time.Second)), "check.wav", knowledge.Vietnamese)
+		if err != nil {
+			report(false, "speech recognition at %s: %v", cfg.BaseURL, err)
+		} else {
+			report(true, "speech recognition at %s: a one-second sample transcribed in %v (Vietnamese only; other languages go to people)", cfg.BaseURL, time.Since(start).Round(time.Millisecond))
+		}
+	}
+	for _, tool := range []string{"ffmpeg", "espeak-ng"} {
+		if speech.Tools()[tool] {
+			report(true, "%s is installed", tool)
+		} else {
+			fmt.Fprintf(stdout, "--   %s is not installed (apt-get install %s)\n", tool, tool)
 		}
 	}
 

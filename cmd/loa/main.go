@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	err := dispatch(ctx, args, stdin, stdout, stderr)
 	if err != nil {
 		// An error may quote a request URL, which holds the bot token.
-		err = scrubbedError{err, privacy.NewScrubber(os.Getenv("TELEGRAM_BOT_TOKEN"), os.Getenv("LOA_LLM_API_KEY")).Scrub(err.Error())}
+		err = scrubbedError{err, privacy.NewScrubber(secrets()...).Scrub(err.Error())}
 	}
 	var ue usageError
 	switch {
@@ -132,6 +132,12 @@ type commonFlags struct {
 func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.content, "content", envContentDir(), "content folder (default: LOA_CONTENT_DIR, else the built-in content)")
 	fs.StringVar(&c.lang, "lang", "vi", "language: vi, hmn, dao, tay, giay")
+}
+
+// secrets are the values no output may show: the bot token and the
+// servers' API keys.
+func secrets() []string {
+	return []string{os.Getenv("TELEGRAM_BOT_TOKEN"), os.Getenv("LOA_LLM_API_KEY"), os.Getenv("LOA_STT_API_KEY"), os.Getenv("LOA_TTS_API_KEY")}
 }
 
 // registerLLM adds --llm, for the commands that can draft answers.

@@ -258,6 +258,7 @@ func TestDoctor(t *testing.T) {
 	t.Setenv("TELEGRAM_BOT_TOKEN", "")
 	t.Setenv("LOA_DB", "")
 	t.Setenv("LOA_LLM_BASE_URL", "")
+	t.Setenv("LOA_STT_BASE_URL", "")
 	if code, out, errOut := runLoa(t, "", "doctor"); code != exitOK || !strings.Contains(out, "not configured") || !strings.Contains(out, "32 procedures") {
 		t.Errorf("nothing configured: exit %d\n%s%s", code, out, errOut)
 	}
@@ -276,5 +277,15 @@ func TestDoctor(t *testing.T) {
 	t.Setenv("LOA_LLM_MODEL", "other-model")
 	if code, out, _ := runLoa(t, "", "doctor"); code != exitFailure || !strings.Contains(out, `no model "other-model"`) {
 		t.Errorf("a model the server lacks: exit %d\n%s", code, out)
+	}
+	t.Setenv("LOA_LLM_BASE_URL", "")
+	t.Setenv("LOA_STT_BASE_URL", fake.URL)
+	t.Setenv("LOA_STT_API_KEY", "sk-stt-secret")
+	if code, out, _ := runLoa(t, "", "doctor"); code != exitOK || !strings.Contains(out, "ok   speech recognition") {
+		t.Errorf("a working speech server: exit %d\n%s", code, out)
+	}
+	fake.FailAudio(llmtest.AudioFault{Status: 500, Body: `{"error":"sk-stt-secret is wrong"}`})
+	if code, out, _ := runLoa(t, "", "doctor"); code != exitFailure || !strings.Contains(out, "FAIL speech recognition") || strings.Contains(out, "sk-stt-secret") {
+		t.Errorf("a failing speech server: exit %d\n%s", code, out)
 	}
 }

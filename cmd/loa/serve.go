@@ -24,6 +24,7 @@ import (
 	"loa/llm"
 	"loa/privacy"
 	"loa/review"
+	"loa/speech"
 	"loa/sqlite"
 )
 
@@ -117,11 +118,19 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	// Every line is scrubbed of the token and of personal numbers, whoever
 	// wrote it: an error body may quote the request URL or a message.
-	log := slog.New(privacy.NewScrubber(cfg.token, os.Getenv("LOA_LLM_API_KEY")).Handler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
+	log := slog.New(privacy.NewScrubber(append(secrets(), cfg.token)...).Handler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
 	reg := prometheus.NewRegistry()
 	draft, err := drafter(false, llm.NewMetrics(reg), log)
 	if err != nil {
 		return err
+	}
+	var listener bot.Transcriber
+	switch sttCfg, ok, err := speech.ListenerConfigFromEnv(); {
+	case err != nil:
+		return usageError{err.Error()}
+	case ok:
+		listener = speech.NewListener(sttCfg)
+		log.Info("listening to Vietnamese voice notes", "server", sttCfg.BaseURL)
 	}
 	var coreOpts []bot.Option
 	if draft != nil {
@@ -148,7 +157,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	limits.Global = rate.Limit(cfg.sendRate)
 	adapter, err := telegram.New(ctx, telegram.Config{
 		Token: cfg.token, ServerURL: cfg.apiURL, Limits: limits, Logger: log, Metrics: telegram.NewMetrics(reg),
-		Reviewers: cfg.reviewers, Reviews: store,
+		Reviewers: cfg.reviewers, Reviews: store, Transcriber: listener,
 	}, bot.New(kb, coreOpts...), kb, store, cat)
 	if err != nil {
 		return err
