@@ -52,7 +52,7 @@ func (s *settled) Delivered(ctx context.Context, id int64) error {
 
 // wait blocks until update id is processed and every reply sent, or the
 // deadline passes.
-func (s *settled) wait(t *testing.T, id int64) {
+func (s *settled) wait(t testing.TB, id int64) {
 	t.Helper()
 	timer := time.AfterFunc(10*time.Second, func() {
 		s.mu.Lock()

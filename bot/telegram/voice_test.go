@@ -18,7 +18,7 @@ import (
 
 // spokenOgg makes a real OGG/Opus voice note of text with espeak-ng and
 // ffmpeg, as a phone would send it; the test skips without them.
-func spokenOgg(t *testing.T, text string) []byte {
+func spokenOgg(t testing.TB, text string) []byte {
 	t.Helper()
 	for _, tool := range []string{"espeak-ng", "ffmpeg"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -92,4 +92,25 @@ func TestVoiceNotes(t *testing.T) {
 	if n := len(stt.Uploads()); n != 4 {
 		t.Errorf("%d uploads, want 4 (the long note is never fetched)", n)
 	}
+}
+
+// BenchmarkVoiceNoteToAnswer times a Vietnamese voice note from the update
+// to the answer delivered, on the fake Bot API and the fake speech server:
+// Loa's own cost (fetch, upload, answer, send), without a recogniser's.
+func BenchmarkVoiceNoteToAnswer(b *testing.B) {
+	ogg := spokenOgg(b, "làm giấy khai sinh cho con")
+	stt := llmtest.New(b, nil)
+	stt.Hear(func(llmtest.Upload) string { return "lam giay khai sinh cho con" })
+	store := newSettled()
+	listener := speech.NewListener(speech.ListenerConfig{BaseURL: stt.URL})
+	h := newHarnessWith(&testing.T{}, store, content.FS(), Config{Transcriber: listener, FloodLimit: 1 << 30})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.adapter.Run(ctx, 10*time.Second) }()
+	defer func() { cancel(); <-done }()
+	h.fake.AddFile("v", ogg)
+	for b.Loop() {
+		store.wait(b, h.fake.Push(telegramtest.Voice(990, "v", 3, int64(len(ogg)))))
+	}
+	b.ReportMetric(float64(len(ogg)), "voice-note-bytes")
 }
