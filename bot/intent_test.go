@@ -306,23 +306,48 @@ func TestEmergencyEval(t *testing.T) {
 	}
 }
 
-// TestEmergencyHeldout measures the detector on a second set, written
-// after the phrases were tuned and never tuned on (go test -v -run
-// TestEmergencyHeldout ./bot prints the rates). Its floors are lower than
-// the dev set's: they catch a regression, the rates are the measure.
+// TestEmergencyHeldout measures the detector on the second set. It was
+// written without sight of the phrases, measured (60/100 Vietnamese), and
+// then looked at while the alarm signs were written, so it is a dev set
+// now (go test -v -run TestEmergencyHeldout ./bot prints the rates).
 func TestEmergencyHeldout(t *testing.T) {
-	sets := loadEmergencySets(t, "testdata/emergency-heldout.json")
+	measureEmergencies(t, "testdata/emergency-heldout.json", map[knowledge.Lang]float64{
+		knowledge.Vietnamese: 0.95, knowledge.Hmong: 0.90, knowledge.Dao: 0.90, knowledge.Tay: 0.90, knowledge.Giay: 0.90,
+	})
+}
+
+// TestEmergencyThird measures the detector on the third set, written by a
+// helper who saw neither the detector nor the other sets, after the alarm
+// signs were written; nobody tunes on it (go test -v -run
+// TestEmergencyThird ./bot prints the rates). The floors are its first
+// run less a margin, to catch a regression.
+func TestEmergencyThird(t *testing.T) {
+	// First run, 2 Dec 2026: vi 104/120, hmn 23/25, dao 18/25, tay 23/25,
+	// giay 20/25 (the phrases alone: 72, 19, 17, 14, 12).
+	measureEmergencies(t, "testdata/emergency-third.json", map[knowledge.Lang]float64{
+		knowledge.Vietnamese: 0.82, knowledge.Hmong: 0.85, knowledge.Dao: 0.65, knowledge.Tay: 0.85, knowledge.Giay: 0.75,
+	})
+}
+
+// measureEmergencies runs a set through the core: an emergency is detected
+// when the numbers come first; a look-alike that gets them is a false
+// alarm. It fails when detection falls below a language's floor.
+func measureEmergencies(t *testing.T, path string, floors map[knowledge.Lang]float64) {
+	sets := loadEmergencySets(t, path)
 	c, _, _ := newCore(t)
 	for _, lang := range knowledge.Langs() {
 		set := sets[lang]
-		detected, alarms := 0, 0
+		detected, alarms, cardsAlone := 0, 0, 0
 		for _, e := range set.Emergencies {
 			replies, _ := c.Turn(t.Context(), &Session{Lang: lang}, Input{Text: e.Text})
 			if replies[0].Kind == KindEmergency {
 				detected++
-			} else {
-				t.Logf("%s missed (%s): %q", lang, e.Kind, e.Text)
+				continue
 			}
+			if replies[len(replies)-1].Kind == KindCard {
+				cardsAlone++
+			}
+			t.Logf("%s missed (%s): %q", lang, e.Kind, e.Text)
 		}
 		for _, msg := range set.Lookalikes {
 			if replies, _ := c.Turn(t.Context(), &Session{Lang: lang}, Input{Text: msg}); replies[0].Kind == KindEmergency {
@@ -331,14 +356,9 @@ func TestEmergencyHeldout(t *testing.T) {
 			}
 		}
 		rate := float64(detected) / float64(len(set.Emergencies))
-		t.Logf("%s held-out: detected %d/%d (%.3f); false alarms %d/%d", lang, detected, len(set.Emergencies), rate, alarms, len(set.Lookalikes))
-		// The floors are the first run's figures less a margin (2 Dec 2026:
-		// vi 0.60, hmn 0.80, dao 0.65, tay 0.55, giay 0.80): phrase lists
-		// generalize poorly, and this set stays unseen so that a better
-		// detector can be measured on it. Never tune the phrases on it.
-		floors := map[knowledge.Lang]float64{knowledge.Vietnamese: 0.55, knowledge.Hmong: 0.75, knowledge.Dao: 0.60, knowledge.Tay: 0.50, knowledge.Giay: 0.75}
+		t.Logf("%s: detected %d/%d (%.3f); a card alone for %d missed; false alarms %d/%d", lang, detected, len(set.Emergencies), rate, cardsAlone, alarms, len(set.Lookalikes))
 		if rate < floors[lang] {
-			t.Errorf("%s: held-out detection %.3f fell below its floor %.2f", lang, rate, floors[lang])
+			t.Errorf("%s: detection %.3f fell below its floor %.2f", lang, rate, floors[lang])
 		}
 	}
 }
