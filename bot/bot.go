@@ -181,6 +181,12 @@ func (c *Core) turn(ctx context.Context, s *Session, in Input) ([]Reply, error) 
 	return append(append(replies, answer...), offer...), nil
 }
 
+// Alarming reports whether text sounds like an emergency.
+func (c *Core) Alarming(text string) bool {
+	found, _ := calmed(c.kb.Content(), firstRunes(strings.TrimSpace(text), MaxInputRunes))
+	return len(found) > 0
+}
+
 // emergencyAnswer follows the emergency lines with nothing that distracts
 // from them, unless the message also asks about papers ("nhà bị cháy, làm
 // lại giấy khai sinh thế nào", "con anh bị tai nạn, bảo chuyển tiền gấp"):

@@ -146,7 +146,11 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 	var resp Response
 	switch ev.Kind {
 	case EventMessage, EventCommand:
-		switch cs.flood.check(key, cs.now()) {
+		verdict := cs.flood.check(key, cs.now())
+		if verdict != floodOK && ev.Kind == EventMessage && cs.core.Alarming(ev.Input.Text) {
+			verdict = floodOK // an emergency is answered, however many messages came before it
+		}
+		switch verdict {
 		case floodWarn:
 			return Response{Lang: sessionLang(s), Flooded: true, Replies: []Reply{{Kind: KindText, Message: "flood", Lang: sessionLang(s)}}}, nil
 		case floodDrop:

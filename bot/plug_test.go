@@ -110,3 +110,26 @@ func TestSaysSomething(t *testing.T) {
 		}
 	}
 }
+
+// A user over the flood limit still gets the emergency numbers.
+func TestFloodNeverSilencesAnEmergency(t *testing.T) {
+	c, _, _ := newCore(t)
+	cs := NewConversations(c, NewMemoryStore(), ConversationConfig{FloodLimit: 2})
+	from := Address{Channel: "test", User: "1", Chat: "1"}
+	say := func(text string) Response {
+		resp, err := cs.Handle(t.Context(), Event{From: from, Kind: EventMessage, Input: Input{Text: text}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	for range 4 {
+		say("xin chào")
+	}
+	if resp := say("xin chào"); len(resp.Replies) != 0 || !resp.Flooded {
+		t.Fatalf("flooding not limited: %+v", resp)
+	}
+	if resp := say("nha toi bi chay cuu voi"); len(resp.Replies) == 0 || resp.Replies[0].Kind != KindEmergency {
+		t.Errorf("an emergency over the flood limit: %+v", resp)
+	}
+}
