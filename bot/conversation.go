@@ -41,6 +41,8 @@ type ConversationConfig struct {
 	// Transcriber listens to voice notes; nil: Loa says it cannot listen
 	// yet and offers the menu.
 	Transcriber Transcriber
+	// Speaker reads cards aloud; nil: no Listen button.
+	Speaker Speaker
 }
 
 // Conversations runs every channel's conversations the same way: it loads
@@ -58,6 +60,7 @@ type Conversations struct {
 	locks      Locker
 	reviews    *reviewDesk // nil: no review
 	listener   Transcriber // nil: no listening
+	speaker    Speaker     // nil: no reading aloud
 	log        *slog.Logger
 
 	mu      sync.Mutex
@@ -82,7 +85,7 @@ func NewConversations(core *Core, store ConversationStore, cfg ConversationConfi
 	if cfg.Locker == nil {
 		cfg.Locker = &LocalLocker{}
 	}
-	cs := &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}, listener: cfg.Transcriber, log: cfg.Logger}
+	cs := &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}, listener: cfg.Transcriber, speaker: cfg.Speaker, log: cfg.Logger}
 	if cfg.Reviews != nil {
 		cs.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, kb: core.kb, now: cfg.Now, current: map[string]review.Item{}}
 	}
@@ -196,6 +199,7 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 		resp = cs.button(ctx, &s, ev)
 	}
 	resp.Lang = sessionLang(s)
+	cs.offerListening(resp.Replies)
 	for i := range resp.Replies {
 		if resp.Replies[i].Lang == "" {
 			resp.Replies[i].Lang = resp.Lang
@@ -249,6 +253,8 @@ func (cs *Conversations) button(ctx context.Context, s *Session, ev Event) Respo
 		return Response{Replies: cs.core.Menu(s)}
 	case "t":
 		return Response{Replies: []Reply{message("voice.retype")}}
+	case "a":
+		return Response{Replies: cs.readAloud(s, rest)}
 	case "c":
 		return Response{Replies: cs.core.Category(s, rest)}
 	case "p":

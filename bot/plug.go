@@ -25,6 +25,9 @@ type Transcriber interface {
 
 // Speaker reads a text aloud, returning audio and its MIME type.
 type Speaker interface {
+	// Speaks reports whether it has a voice for lang.
+	Speaks(lang knowledge.Lang) bool
+	// Speak returns OGG/Opus audio, as chat apps play voice notes.
 	Speak(ctx context.Context, text string, lang knowledge.Lang) (audio []byte, mime string, err error)
 }
 

@@ -30,6 +30,9 @@ const (
 	// KindTranscript is what Loa heard in a voice note (Text, redacted),
 	// with ButtonRetype; the answer follows as if it had been typed.
 	KindTranscript
+	// KindSpeech is a card read aloud (Speech), with the kind of voice
+	// (Message: "speech.machine").
+	KindSpeech
 	// KindReview is a piece of a translation for a reviewer (Review), with
 	// ButtonApprove and ButtonSkip; replying to it with text corrects it.
 	KindReview
@@ -64,6 +67,10 @@ type Reply struct {
 	Category   *knowledge.Category    // KindMenu: the category whose procedures are listed
 	Procedures []*knowledge.Procedure // KindMenu: the procedures of Category
 	Review     *ReviewItem            // KindReview
+	Speech     *Speech                // KindSpeech
+	// Listen offers to read a card or draft aloud (ButtonListen): a voice
+	// for its language is at hand.
+	Listen bool
 }
 
 func message(id string) Reply { return Reply{Kind: KindText, Message: id} }

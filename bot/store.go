@@ -20,6 +20,7 @@ type Store interface {
 	Sessions
 	Records
 	VoiceNotes
+	AudioFiles
 	Journal
 	Deliveries
 	// Prune deletes logged questions, feedback and processed updates older
@@ -49,6 +50,14 @@ type VoiceNotes interface {
 	KeepVoiceNote(ctx context.Context, v VoiceNote) error
 	// WaitingVoiceNotes returns the notes kept, oldest first.
 	WaitingVoiceNotes(ctx context.Context) ([]VoiceNote, error)
+}
+
+// AudioFiles remembers the audio a channel has already uploaded, so each
+// text read aloud is uploaded once: keyed by what was read (procedure,
+// language and a digest of the text), valued by the channel's file id.
+type AudioFiles interface {
+	AudioFile(ctx context.Context, key string) (ref string, ok bool, err error)
+	SaveAudioFile(ctx context.Context, key, ref string) error
 }
 
 // VoiceNote is a voice note kept for people: where it is, not what it says.
@@ -139,6 +148,7 @@ type MemoryStore struct {
 	Feedback  []Feedback
 	Questions []LoggedQuestion
 	voice     []VoiceNote
+	audio     map[string]string
 }
 
 type received struct {
@@ -317,4 +327,23 @@ func (m *MemoryStore) WaitingVoiceNotes(context.Context) ([]VoiceNote, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return append([]VoiceNote(nil), m.voice...), nil
+}
+
+// AudioFile implements Store.
+func (m *MemoryStore) AudioFile(_ context.Context, key string) (string, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ref, ok := m.audio[key]
+	return ref, ok, nil
+}
+
+// SaveAudioFile implements Store.
+func (m *MemoryStore) SaveAudioFile(_ context.Context, key, ref string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.audio == nil {
+		m.audio = map[string]string{}
+	}
+	m.audio[key] = ref
+	return nil
 }

@@ -2,7 +2,10 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -81,4 +84,44 @@ func saysSomething(text string) bool {
 		}
 	}
 	return letters >= 2
+}
+
+// ButtonListen reads a procedure's card aloud.
+func ButtonListen(id string) string { return "a:" + id }
+
+// Speech is a text to read aloud (KindSpeech): the channel reads it with
+// its Speaker, uploading it once under Key.
+type Speech struct {
+	Key  string // procedure/lang/digest of Text: a changed text is read anew
+	Text string
+}
+
+// offerListening marks the cards and drafts a voice can read.
+func (cs *Conversations) offerListening(replies []Reply) {
+	if cs.speaker == nil {
+		return
+	}
+	for i, r := range replies {
+		if (r.Kind == KindCard || r.Kind == KindDraft) && r.Procedure != nil && cs.speaker.Speaks(shownLang(r.Procedure, r.Lang)) {
+			replies[i].Listen = true
+		}
+	}
+}
+
+// readAloud answers the Listen button: the card's plain text, in the
+// language it is shown in, with what kind of voice reads it.
+func (cs *Conversations) readAloud(s *Session, id string) []Reply {
+	p := cs.core.kb.Content().Procedure(id)
+	if p == nil || cs.speaker == nil {
+		return nil
+	}
+	lang := shownLang(p, sessionLang(*s))
+	if !cs.speaker.Speaks(lang) {
+		return nil
+	}
+	x := p.Best(lang)
+	text := strings.Join(slices.DeleteFunc([]string{x.Title, x.Summary, x.Where, x.Fee, x.Duration, x.Deadline}, func(s string) bool { return strings.TrimSpace(s) == "" }), ". ")
+	text = knowledge.Clean(text)
+	sum := sha256.Sum256([]byte(text))
+	return []Reply{{Kind: KindSpeech, Lang: lang, Procedure: p, Message: "speech.machine", Speech: &Speech{Key: p.ID + "/" + string(lang) + "/" + hex.EncodeToString(sum[:6]), Text: text}}}
 }

@@ -66,3 +66,66 @@ func TestListener(t *testing.T) {
 		t.Errorf("%d uploads, want 3", n)
 	}
 }
+
+func TestReadable(t *testing.T) {
+	tests := map[string]string{
+		"Lệ phí 30.000 đ một bản [6].":                         "Lệ phí 30000 đồng một bản.",
+		"Nộp trên https://dichvucong.gov.vn hoặc VNeID [1][3].": "Nộp trên hoặc VNeID.",
+		"1.250.000 đồng":                                        "1250000 đồng",
+		"Trong 60 ngày":                                         "Trong 60 ngày",
+	}
+	for in, want := range tests {
+		if got := Readable(in); got != want {
+			t.Errorf("Readable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestServerSpeaks(t *testing.T) {
+	fake := llmtest.New(t, nil)
+	s := NewServer(ServerConfig{BaseURL: fake.URL, Model: "tts", Voice: "vi-female"})
+	if !s.Speaks(knowledge.Vietnamese) || s.Speaks(knowledge.Tay) {
+		t.Error("a speech server speaks Vietnamese only unless told")
+	}
+	audio, mime, err := s.Speak(context.Background(), "Đăng ký khai sinh", knowledge.Vietnamese)
+	if err != nil || !IsOgg(audio) || mime != "audio/ogg" {
+		t.Fatalf("%q %q %v", audio, mime, err)
+	}
+	fake.FailAudio(llmtest.AudioFault{WrongFormat: true}, llmtest.AudioFault{Status: 500})
+	if _, _, err := s.Speak(context.Background(), "Đăng ký khai sinh", knowledge.Vietnamese); err == nil {
+		t.Error("MP3 bytes that ffmpeg cannot read were taken for OGG/Opus")
+	}
+	// A failing server falls back to the next voice.
+	chain := Chain{s, fixedVoice("OggS from espeak")}
+	if audio, _, err := chain.Speak(context.Background(), "x", knowledge.Vietnamese); err != nil || string(audio) != "OggS from espeak" {
+		t.Errorf("fallback: %q %v", audio, err)
+	}
+}
+
+type fixedVoice string
+
+func (fixedVoice) Speaks(lang knowledge.Lang) bool { return lang == knowledge.Vietnamese }
+func (f fixedVoice) Speak(context.Context, string, knowledge.Lang) ([]byte, string, error) {
+	return []byte(f), "audio/ogg", nil
+}
+
+// BenchmarkEspeakCard measures reading a card aloud with espeak-ng and
+// converting it with ffmpeg: the cost per second of audio and the bytes.
+func BenchmarkEspeakCard(b *testing.B) {
+	if !(Espeak{}).Speaks(knowledge.Vietnamese) {
+		b.Skip("espeak-ng and ffmpeg are not installed")
+	}
+	text := "Đăng ký khai sinh. Trẻ mới sinh phải được đăng ký khai sinh trong 60 ngày. Làm ở UBND xã hoặc trên mạng qua VNeID. Miễn phí nếu đăng ký đúng hạn. 1 ngày làm việc."
+	var audio []byte
+	for b.Loop() {
+		var err error
+		if audio, _, err = (Espeak{}).Speak(context.Background(), text, knowledge.Vietnamese); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(audio)), "bytes/card")
+	if secs := oggSeconds(audio); secs > 0 {
+		b.ReportMetric(secs, "audio-seconds")
+		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/secs, "ms/audio-second")
+	}
+}

@@ -125,6 +125,28 @@ func (s *Store) SaveSession(ctx context.Context, key string, sess bot.Session) e
 	return nil
 }
 
+// AudioFile implements bot.Store.
+func (s *Store) AudioFile(ctx context.Context, key string) (string, bool, error) {
+	var ref string
+	err := s.db.QueryRowContext(ctx, `SELECT ref FROM audio_files WHERE key = ?`, key).Scan(&ref)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("read uploaded audio: %w", err)
+	}
+	return ref, true, nil
+}
+
+// SaveAudioFile implements bot.Store.
+func (s *Store) SaveAudioFile(ctx context.Context, key, ref string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO audio_files (key, ref, at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET ref = excluded.ref, at = excluded.at`, key, ref, time.Now().UnixMilli())
+	if err != nil {
+		return fmt.Errorf("remember uploaded audio: %w", err)
+	}
+	return nil
+}
+
 // KeepVoiceNote implements bot.Store.
 func (s *Store) KeepVoiceNote(ctx context.Context, v bot.VoiceNote) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO voice_notes (ref, channel, user_id, chat, grp, lang, seconds, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

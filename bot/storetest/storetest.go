@@ -23,6 +23,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"outbox", outbox},
 		{"unprompted replies", unprompted},
 		{"voice notes kept for people", voiceNotes},
+		{"uploaded audio", audioFiles},
 		{"one vote per voter", votes},
 		{"prune", prune},
 	}
@@ -87,6 +88,21 @@ func journal(t *testing.T, s bot.Store) {
 	out, err := s.Unsent(ctx, 10)
 	if err != nil || len(out) != 2 {
 		t.Fatalf("outbox %+v %v, want 2 replies", out, err)
+	}
+}
+
+func audioFiles(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	if _, ok, err := s.AudioFile(ctx, "birth/vi/abc"); ok || err != nil {
+		t.Fatalf("unknown audio: %v %v", ok, err)
+	}
+	for _, ref := range []string{"file-1", "file-2"} {
+		if err := s.SaveAudioFile(ctx, "birth/vi/abc", ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ref, ok, err := s.AudioFile(ctx, "birth/vi/abc"); !ok || err != nil || ref != "file-2" {
+		t.Errorf("got %q %v %v, want the latest upload", ref, ok, err)
 	}
 }
 

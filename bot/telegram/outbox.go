@@ -55,7 +55,8 @@ func newOutbox(a *Adapter) *outbox {
 type payload struct {
 	HTML     string                          `json:"html"`
 	Keyboard [][]models.InlineKeyboardButton `json:"keyboard,omitempty"`
-	Edit     int                             `json:"edit,omitempty"` // replace this message instead
+	Edit     int                             `json:"edit,omitempty"`  // replace this message instead
+	Voice    *voiceNote                      `json:"voice,omitempty"` // read aloud at send time; HTML is the caption
 }
 
 // encode turns messages into outbox entries, one per Telegram message.
@@ -64,7 +65,7 @@ func encode(chat int64, group bool, msgs []message) []bot.Outgoing {
 	for _, m := range msgs {
 		parts := split(m.HTML, maxMessage)
 		for i, part := range parts {
-			p := payload{HTML: part}
+			p := payload{HTML: part, Voice: m.Voice}
 			if i == len(parts)-1 {
 				p.Keyboard = m.Keyboard
 			}
@@ -280,6 +281,9 @@ func (o *outbox) call(ctx context.Context, chat int64, group bool, p payload) er
 	var markup models.ReplyMarkup
 	if len(p.Keyboard) > 0 {
 		markup = &models.InlineKeyboardMarkup{InlineKeyboard: p.Keyboard}
+	}
+	if p.Voice != nil {
+		return o.a.sendVoice(ctx, chat, p)
 	}
 	if p.Edit != 0 {
 		_, err := o.a.api.EditMessageText(ctx, &tgbot.EditMessageTextParams{

@@ -17,7 +17,8 @@ import (
 type message struct {
 	HTML     string
 	Keyboard [][]models.InlineKeyboardButton
-	Edit     int // the id of a message to replace instead (a streamed preview)
+	Edit     int        // the id of a message to replace instead (a streamed preview)
+	Voice    *voiceNote // a voice note to send instead of text (HTML is its caption)
 }
 
 // renderer turns the core's replies into Telegram messages.
@@ -49,7 +50,14 @@ func (r renderer) render(rep bot.Reply) message {
 	case bot.KindNotice:
 		return message{HTML: "⚠️ " + esc(r.t(rep.Lang, rep.Message, rep.Data))}
 	case bot.KindDraft:
-		return message{HTML: esc(rep.Text) + "\n\n<i>" + esc(r.t(rep.Lang, "draft.basis", map[string]any{"Title": rep.Procedure.Best(rep.Lang).Title})) + "</i>"}
+		m := message{HTML: esc(rep.Text) + "\n\n<i>" + esc(r.t(rep.Lang, "draft.basis", map[string]any{"Title": rep.Procedure.Best(rep.Lang).Title})) + "</i>"}
+		if rep.Listen {
+			m.Keyboard = [][]models.InlineKeyboardButton{{{Text: r.t(rep.Lang, "button.listen", nil), CallbackData: bot.ButtonListen(rep.Procedure.ID)}}}
+		}
+		return m
+	case bot.KindSpeech:
+		caption := "🔊 " + rep.Procedure.Best(rep.Lang).Title + " · " + r.t(rep.Lang, rep.Message, nil)
+		return message{HTML: esc(caption), Voice: &voiceNote{Key: rep.Speech.Key, Text: rep.Speech.Text, Lang: rep.Lang}}
 	case bot.KindReview:
 		return r.review(rep)
 	case bot.KindTranscript:
@@ -104,6 +112,9 @@ func (r renderer) card(rep bot.Reply) message {
 	}
 	if p.Online != "" {
 		row = append(row, models.InlineKeyboardButton{Text: r.t(lang, "button.online", nil), URL: p.Online})
+	}
+	if rep.Listen {
+		row = append(row, models.InlineKeyboardButton{Text: r.t(lang, "button.listen", nil), CallbackData: bot.ButtonListen(p.ID)})
 	}
 	if len(row) > 0 {
 		m.Keyboard = append(m.Keyboard, row)

@@ -45,6 +45,8 @@ type Config struct {
 	// Transcriber listens to voice notes (speech.Listener); nil: Loa says
 	// it cannot listen yet.
 	Transcriber bot.Transcriber
+	// Speaker reads cards aloud (speech.Chain); nil: no Listen button.
+	Speaker bot.Speaker
 	// Reviewers may use /review; their decisions go to Reviews.
 	Reviewers review.Reviewers
 	Reviews   review.Store
@@ -72,6 +74,7 @@ type Adapter struct {
 	health    health
 	stateLog  *rate.Limiter // how often a failing state store is logged
 	files     *http.Client  // downloads of voice notes
+	speaker   bot.Speaker   // reads cards aloud; nil: no voice
 	jobs      context.Context
 	stopJobs  context.CancelFunc // ends the updates still running after the grace period
 }
@@ -102,6 +105,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		metrics:  cfg.Metrics,
 		refusals: rate.NewLimiter(rate.Every(10*time.Second), 1),
 		files:    &http.Client{Timeout: time.Minute},
+		speaker:  cfg.Speaker,
 		stateLog: rate.NewLimiter(rate.Every(10*time.Second), 1),
 	}
 	a.send = newSender(cfg.Limits, func(reason string) {
@@ -110,7 +114,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 	})
 	a.talk = cfg.Conversations
 	if a.talk == nil {
-		a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger, Reviewers: cfg.Reviewers, Reviews: cfg.Reviews, Transcriber: cfg.Transcriber})
+		a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger, Reviewers: cfg.Reviewers, Reviews: cfg.Reviews, Transcriber: cfg.Transcriber, Speaker: cfg.Speaker})
 	}
 	a.talk.Attach(channel, a)
 	a.gate = newJournalGate()

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"loa/bot"
+	"loa/knowledge"
 )
 
 // audioOf returns the voice note, audio file or video note of m, to be
@@ -75,3 +77,51 @@ type limited struct {
 	io.Reader
 	io.Closer
 }
+
+// voiceNote is a text to read aloud and send as a voice note.
+type voiceNote struct {
+	Key  string         `json:"key"`
+	Text string         `json:"text"`
+	Lang knowledge.Lang `json:"lang"`
+}
+
+// sendVoice sends a card read aloud: the file Telegram already has for
+// this text when there is one, else the audio made now and uploaded, whose
+// file_id is kept for next time.
+func (a *Adapter) sendVoice(ctx context.Context, chat int64, p payload) error {
+	v := p.Voice
+	params := &tgbot.SendVoiceParams{ChatID: chat, Caption: p.HTML, ParseMode: models.ParseModeHTML}
+	ref, known, err := a.store.AudioFile(ctx, v.Key)
+	if err != nil {
+		a.stateError("audio files", err) // read it anew
+	}
+	if known {
+		params.Voice = &models.InputFileString{Data: ref}
+		if _, err := a.api.SendVoice(ctx, params); err != nil {
+			return fmt.Errorf("send voice: %w", err)
+		}
+		return nil
+	}
+	if a.speaker == nil {
+		return fmt.Errorf("send voice: %w", errNoVoice)
+	}
+	audio, _, err := a.speaker.Speak(ctx, v.Text, v.Lang)
+	if err != nil {
+		return fmt.Errorf("read aloud: %w", err)
+	}
+	params.Voice = &models.InputFileUpload{Filename: "loa.ogg", Data: bytes.NewReader(audio)}
+	sent, err := a.api.SendVoice(ctx, params)
+	if err != nil {
+		return fmt.Errorf("send voice: %w", err)
+	}
+	if sent != nil && sent.Voice != nil {
+		if err := a.store.SaveAudioFile(ctx, v.Key, sent.Voice.FileID); err != nil {
+			a.stateError("audio files", err)
+		}
+	}
+	return nil
+}
+
+// errNoVoice: a voice note was queued but no voice runs now (a restart
+// without the speech configuration).
+var errNoVoice = errors.New("no voice is configured to read it")

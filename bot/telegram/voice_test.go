@@ -114,3 +114,37 @@ func BenchmarkVoiceNoteToAnswer(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(ogg)), "voice-note-bytes")
 }
+
+// A card read aloud: uploaded as OGG/Opus the first time, the stored
+// file_id sent the second.
+func TestListen(t *testing.T) {
+	if !(speech.Espeak{}).Speaks(knowledge.Vietnamese) {
+		t.Skip("espeak-ng and ffmpeg are not installed (apt-get install espeak-ng ffmpeg): nothing can read aloud")
+	}
+	store := newSettled()
+	h := run(t, newHarnessWith(t, store, content.FS(), Config{Speaker: speech.Chain{speech.Espeak{}}}))
+	ch := &tgChannel{h: h, store: store, users: map[string]int64{}}
+	if got := ch.Say(t, "a", "lam giay khai sinh cho con"); !strings.Contains(strings.Join(got, "\n"), "🔊 Nghe") {
+		t.Fatalf("no Listen button on the card:\n%s", strings.Join(got, "\n"))
+	}
+	for i, want := range []string{"upload:loa.ogg:", "uploaded-voice-"} {
+		before := len(h.fake.Calls("sendVoice"))
+		ch.Press(t, "a", bot.ButtonListen("birth-registration"))
+		calls := h.fake.Calls("sendVoice")
+		if len(calls) != before+1 {
+			t.Fatalf("press %d: %d voice notes sent", i+1, len(calls)-before)
+		}
+		v := calls[len(calls)-1].Params
+		if !strings.HasPrefix(v["voice"], want) || !strings.Contains(v["caption"], "giọng máy") {
+			t.Errorf("press %d: voice %q caption %q, want %s…", i+1, v["voice"], v["caption"], want)
+		}
+		if i == 0 && !strings.HasSuffix(v["voice"], ":OggS") {
+			t.Errorf("uploaded audio is not OGG: %q", v["voice"])
+		}
+	}
+	// No voice for H'Mông: no button.
+	ch.Press(t, "b", bot.ButtonLang(knowledge.Hmong))
+	if got := ch.Say(t, "b", "lam giay khai sinh cho con"); strings.Contains(strings.Join(got, "\n"), "🔊") {
+		t.Errorf("a Listen button where no voice speaks the card's language:\n%s", strings.Join(got, "\n"))
+	}
+}

@@ -225,6 +225,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		for k, v := range r.MultipartForm.Value {
 			params[k] = v[0]
 		}
+		for k, files := range r.MultipartForm.File { // an upload: its name, size and first bytes
+			f, err := files[0].Open()
+			if err != nil {
+				continue
+			}
+			head := make([]byte, 4)
+			n, _ := io.ReadFull(f, head)
+			f.Close()
+			params[k] = fmt.Sprintf("upload:%s:%d:%s", files[0].Filename, files[0].Size, head[:n])
+		}
 	}
 	s.mu.Lock()
 	if q := s.faults[method]; len(q) > 0 && q[0].Reset {
@@ -294,6 +304,19 @@ func (s *Server) answer(ctx context.Context, method string, p map[string]string)
 			return nil, fmt.Errorf("message is too long (%d characters)", n)
 		}
 		return models.Message{ID: id, Chat: models.Chat{ID: chatID}, Date: int(time.Now().Unix()), Text: p["text"]}, nil
+	case "sendVoice":
+		chatID, _ := strconv.ParseInt(p["chat_id"], 10, 64)
+		s.mu.Lock()
+		s.nextMsgID++
+		id := s.nextMsgID
+		s.mu.Unlock()
+		fileID := p["voice"]
+		if strings.HasPrefix(fileID, "upload:") {
+			fileID = fmt.Sprintf("uploaded-voice-%d", id) // Telegram gives every upload a file_id
+		} else if fileID == "" {
+			return nil, fmt.Errorf("there is no voice in the request")
+		}
+		return models.Message{ID: id, Chat: models.Chat{ID: chatID}, Date: int(time.Now().Unix()), Caption: p["caption"], Voice: &models.Voice{FileID: fileID, FileUniqueID: fileID}}, nil
 	case "setWebhook":
 		s.mu.Lock()
 		s.webhook, s.secret = p["url"], p["secret_token"]

@@ -79,6 +79,17 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			report(true, "speech recognition at %s: a one-second sample transcribed in %v (Vietnamese only; other languages go to people)", cfg.BaseURL, time.Since(start).Round(time.Millisecond))
 		}
 	}
+	if cfg, ok := speech.ServerConfigFromEnv(); !ok {
+		fmt.Fprintln(stdout, "--   speech server: not configured (LOA_TTS_BASE_URL unset): Vietnamese cards are read by espeak-ng when it is installed")
+	} else {
+		start := time.Now()
+		audio, _, err := speech.NewServer(cfg).Speak(ctx, "Xin chào", knowledge.Vietnamese)
+		if err != nil {
+			report(false, "speech server at %s: %v", cfg.BaseURL, err)
+		} else {
+			report(true, "speech server at %s: a one-second sample read in %v (%d bytes of OGG/Opus)", cfg.BaseURL, time.Since(start).Round(time.Millisecond), len(audio))
+		}
+	}
 	for _, tool := range []string{"ffmpeg", "espeak-ng"} {
 		if speech.Tools()[tool] {
 			report(true, "%s is installed", tool)

@@ -132,6 +132,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		listener = speech.NewListener(sttCfg)
 		log.Info("listening to Vietnamese voice notes", "server", sttCfg.BaseURL)
 	}
+	var speaker bot.Speaker
+	if voices := speech.Voices(); len(voices) > 0 {
+		speaker = voices
+		log.Info("reading cards aloud", "voices", len(voices))
+	}
 	var coreOpts []bot.Option
 	if draft != nil {
 		coreOpts = append(coreOpts, bot.WithDrafter(draft))
@@ -157,7 +162,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	limits.Global = rate.Limit(cfg.sendRate)
 	adapter, err := telegram.New(ctx, telegram.Config{
 		Token: cfg.token, ServerURL: cfg.apiURL, Limits: limits, Logger: log, Metrics: telegram.NewMetrics(reg),
-		Reviewers: cfg.reviewers, Reviews: store, Transcriber: listener,
+		Reviewers: cfg.reviewers, Reviews: store, Transcriber: listener, Speaker: speaker,
 	}, bot.New(kb, coreOpts...), kb, store, cat)
 	if err != nil {
 		return err
