@@ -69,10 +69,10 @@ func TestListener(t *testing.T) {
 
 func TestReadable(t *testing.T) {
 	tests := map[string]string{
-		"Lệ phí 30.000 đ một bản [6].":                         "Lệ phí 30000 đồng một bản.",
+		"Lệ phí 30.000 đ một bản [6].":                          "Lệ phí 30000 đồng một bản.",
 		"Nộp trên https://dichvucong.gov.vn hoặc VNeID [1][3].": "Nộp trên hoặc VNeID.",
-		"1.250.000 đồng":                                        "1250000 đồng",
-		"Trong 60 ngày":                                         "Trong 60 ngày",
+		"1.250.000 đồng": "1250000 đồng",
+		"Trong 60 ngày":  "Trong 60 ngày",
 	}
 	for in, want := range tests {
 		if got := Readable(in); got != want {
