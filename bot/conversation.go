@@ -199,7 +199,7 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 		resp = cs.button(ctx, &s, ev)
 	}
 	resp.Lang = sessionLang(s)
-	cs.offerListening(resp.Replies)
+	cs.offerListening(resp.Replies, resp.Lang)
 	for i := range resp.Replies {
 		if resp.Replies[i].Lang == "" {
 			resp.Replies[i].Lang = resp.Lang

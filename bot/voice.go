@@ -94,30 +94,48 @@ func ButtonListen(id string) string { return "a:" + id }
 type Speech struct {
 	Key  string // procedure/lang/digest of Text: a changed text is read anew
 	Text string
+	// Recording, when set, is a person's recording to send instead of a
+	// machine voice.
+	Recording *knowledge.Recording
 }
 
-// offerListening marks the cards and drafts a voice can read.
-func (cs *Conversations) offerListening(replies []Reply) {
-	if cs.speaker == nil {
-		return
-	}
+// offerListening marks the cards and drafts that a person's recording or
+// a voice can read.
+func (cs *Conversations) offerListening(replies []Reply, lang knowledge.Lang) {
 	for i, r := range replies {
-		if (r.Kind == KindCard || r.Kind == KindDraft) && r.Procedure != nil && cs.speaker.Speaks(shownLang(r.Procedure, r.Lang)) {
-			replies[i].Listen = true
+		if (r.Kind == KindCard || r.Kind == KindDraft) && r.Procedure != nil {
+			_, _, ok := cs.aloud(r.Procedure, lang)
+			replies[i].Listen = ok
 		}
 	}
+}
+
+// aloud says how p can be read to a user of lang: a recording in lang,
+// else a voice for the language its card is shown in.
+func (cs *Conversations) aloud(p *knowledge.Procedure, lang knowledge.Lang) (rec *knowledge.Recording, shown knowledge.Lang, ok bool) {
+	if r, ok := p.Recording(lang, ""); ok {
+		return &r, lang, true
+	}
+	shown = shownLang(p, lang)
+	if r, ok := p.Recording(shown, ""); ok {
+		return &r, shown, true
+	}
+	return nil, shown, cs.speaker != nil && cs.speaker.Speaks(shown)
 }
 
 // readAloud answers the Listen button: the card's plain text, in the
 // language it is shown in, with what kind of voice reads it.
 func (cs *Conversations) readAloud(s *Session, id string) []Reply {
 	p := cs.core.kb.Content().Procedure(id)
-	if p == nil || cs.speaker == nil {
+	if p == nil {
 		return nil
 	}
-	lang := shownLang(p, sessionLang(*s))
-	if !cs.speaker.Speaks(lang) {
+	rec, lang, ok := cs.aloud(p, sessionLang(*s))
+	if !ok {
 		return nil
+	}
+	if rec != nil {
+		return []Reply{{Kind: KindSpeech, Lang: lang, Procedure: p, Message: "speech.recorded", Speech: &Speech{Key: "rec/" + rec.File + "/" + rec.Digest, Recording: rec}}}
 	}
 	x := p.Best(lang)
 	text := strings.Join(slices.DeleteFunc([]string{x.Title, x.Summary, x.Where, x.Fee, x.Duration, x.Deadline}, func(s string) bool { return strings.TrimSpace(s) == "" }), ". ")

@@ -25,6 +25,8 @@ type Content struct {
 	Intents    Intents    // messages that are not procedure questions
 	Alarms     Alarms     // the signs of an emergency nobody wrote down as a phrase
 	Gaps       []Gap      // cases next to a procedure that its card does not cover
+
+	fsys fs.FS // for the recordings, read when sent
 }
 
 // Procedure returns the procedure with the given id, or nil.
@@ -66,7 +68,7 @@ var (
 // content must not be served.
 func Load(fsys fs.FS) (*Content, Problems) {
 	var problems Problems
-	c := &Content{}
+	c := &Content{fsys: fsys}
 	c.Categories = loadCategories(fsys, &problems)
 	c.Glossary = loadGlossary(fsys, &problems)
 	c.Synonyms = loadSynonyms(fsys, &problems)
@@ -180,9 +182,13 @@ func loadProcedure(fsys fs.FS, dir, id string, c *Content, problems *Problems) *
 		if strings.HasPrefix(name, ".") || name == "vi.md" {
 			continue
 		}
+		if e.IsDir() && name == "audio" {
+			p.Recordings = loadRecordings(fsys, file, problems)
+			continue
+		}
 		lang := Lang(strings.TrimSuffix(name, ".md"))
 		if e.IsDir() || !strings.HasSuffix(name, ".md") || !lang.Valid() {
-			problemList{all: problems, file: file}.errorf(0, "unknown file: a procedure folder holds only vi.md, hmn.md, dao.md, tay.md and giay.md")
+			problemList{all: problems, file: file}.errorf(0, "unknown file: a procedure folder holds only vi.md, hmn.md, dao.md, tay.md, giay.md and an audio folder")
 			continue
 		}
 		tsrc, err := fs.ReadFile(fsys, file)

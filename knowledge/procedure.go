@@ -40,6 +40,7 @@ type Procedure struct {
 	Sources    []string // URLs; the text cites them as [1], [2]…
 	Digest     string   // digest of vi.md, which translations record as source_digest
 	Texts      map[Lang]*Text
+	Recordings []Recording // people reading it aloud, shipped in audio/
 
 	words map[string]bool // folded words of every text, for Mentions
 	facts *factSource     // what the texts state, for Guard

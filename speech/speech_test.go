@@ -124,7 +124,7 @@ func BenchmarkEspeakCard(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(audio)), "bytes/card")
-	if secs := oggSeconds(audio); secs > 0 {
+	if secs := knowledge.OggSeconds(audio); secs > 0 {
 		b.ReportMetric(secs, "audio-seconds")
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/secs, "ms/audio-second")
 	}

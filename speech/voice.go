@@ -219,17 +219,3 @@ func Readable(text string) string {
 	text = dongPattern.ReplaceAllString(text, "$1 đồng$2")
 	return strings.Join(strings.Fields(text), " ")
 }
-
-// oggSeconds is the length of OGG/Opus audio: the last page's granule
-// position, in 48 kHz samples.
-func oggSeconds(audio []byte) float64 {
-	i := bytes.LastIndex(audio, []byte("OggS"))
-	if i < 0 || i+14 > len(audio) {
-		return 0
-	}
-	var granule uint64
-	for k := 7; k >= 0; k-- {
-		granule = granule<<8 | uint64(audio[i+6+k])
-	}
-	return float64(granule) / 48000
-}

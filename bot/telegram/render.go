@@ -57,7 +57,11 @@ func (r renderer) render(rep bot.Reply) message {
 		return m
 	case bot.KindSpeech:
 		caption := "🔊 " + rep.Procedure.Best(rep.Lang).Title + " · " + r.t(rep.Lang, rep.Message, nil)
-		return message{HTML: esc(caption), Voice: &voiceNote{Key: rep.Speech.Key, Text: rep.Speech.Text, Lang: rep.Lang}}
+		v := &voiceNote{Key: rep.Speech.Key, Text: rep.Speech.Text, Lang: rep.Lang}
+		if rec := rep.Speech.Recording; rec != nil {
+			v.Recording, v.Text = rec.File, ""
+		}
+		return message{HTML: esc(caption), Voice: v}
 	case bot.KindReview:
 		return r.review(rep)
 	case bot.KindTranscript:

@@ -80,9 +80,10 @@ type limited struct {
 
 // voiceNote is a text to read aloud and send as a voice note.
 type voiceNote struct {
-	Key  string         `json:"key"`
-	Text string         `json:"text"`
-	Lang knowledge.Lang `json:"lang"`
+	Key       string         `json:"key"`
+	Text      string         `json:"text,omitempty"`
+	Lang      knowledge.Lang `json:"lang"`
+	Recording string         `json:"recording,omitempty"` // a person's recording in the content
 }
 
 // sendVoice sends a card read aloud: the file Telegram already has for
@@ -102,12 +103,9 @@ func (a *Adapter) sendVoice(ctx context.Context, chat int64, p payload) error {
 		}
 		return nil
 	}
-	if a.speaker == nil {
-		return fmt.Errorf("send voice: %w", errNoVoice)
-	}
-	audio, _, err := a.speaker.Speak(ctx, v.Text, v.Lang)
+	audio, err := a.voiceAudio(ctx, v)
 	if err != nil {
-		return fmt.Errorf("read aloud: %w", err)
+		return err
 	}
 	params.Voice = &models.InputFileUpload{Filename: "loa.ogg", Data: bytes.NewReader(audio)}
 	sent, err := a.api.SendVoice(ctx, params)
@@ -120,6 +118,30 @@ func (a *Adapter) sendVoice(ctx context.Context, chat int64, p payload) error {
 		}
 	}
 	return nil
+}
+
+// voiceAudio is what a voice note plays: the person's recording, or the
+// text read by a voice.
+func (a *Adapter) voiceAudio(ctx context.Context, v *voiceNote) ([]byte, error) {
+	if v.Recording != "" {
+		content := a.knowledge.Content()
+		for _, p := range content.Procedures {
+			for _, r := range p.Recordings {
+				if r.File == v.Recording {
+					return content.Audio(r)
+				}
+			}
+		}
+		return nil, fmt.Errorf("send voice: the recording %s is no longer in the content", v.Recording)
+	}
+	if a.speaker == nil {
+		return nil, fmt.Errorf("send voice: %w", errNoVoice)
+	}
+	audio, _, err := a.speaker.Speak(ctx, v.Text, v.Lang)
+	if err != nil {
+		return nil, fmt.Errorf("read aloud: %w", err)
+	}
+	return audio, nil
 }
 
 // errNoVoice: a voice note was queued but no voice runs now (a restart

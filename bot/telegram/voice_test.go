@@ -3,9 +3,13 @@ package telegram
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"fmt"
+	"io/fs"
 	"os/exec"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"loa/bot"
@@ -146,5 +150,38 @@ func TestListen(t *testing.T) {
 	ch.Press(t, "b", bot.ButtonLang(knowledge.Hmong))
 	if got := ch.Say(t, "b", "lam giay khai sinh cho con"); strings.Contains(strings.Join(got, "\n"), "🔊") {
 		t.Errorf("a Listen button where no voice speaks the card's language:\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// A person's recording shipped with the content is preferred, even where
+// no machine voice reads the language.
+func TestListenToARecording(t *testing.T) {
+	recording := append([]byte("OggS\x00\x04"), make([]byte, 24)...)
+	binary.LittleEndian.PutUint64(recording[6:], 48000*20)
+	fsys := fstest.MapFS{"procedures/birth-registration/audio/hmn.ogg": {Data: recording}}
+	if err := fs.WalkDir(content.FS(), ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(content.FS(), name)
+		fsys[name] = &fstest.MapFile{Data: data}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	store := newSettled()
+	h := run(t, newHarnessWith(t, store, fsys, Config{})) // no machine voice at all
+	ch := &tgChannel{h: h, store: store, users: map[string]int64{}}
+	ch.Press(t, "a", bot.ButtonLang(knowledge.Hmong))
+	if got := ch.Say(t, "a", "lam giay khai sinh cho con"); !strings.Contains(strings.Join(got, "\n"), "🔊") {
+		t.Fatalf("no Listen button for the recorded card:\n%s", strings.Join(got, "\n"))
+	}
+	ch.Press(t, "a", bot.ButtonListen("birth-registration"))
+	calls := h.fake.Calls("sendVoice")
+	if len(calls) != 1 || calls[0].Params["voice"] != fmt.Sprintf("upload:loa.ogg:%d:OggS", len(recording)) || !strings.Contains(calls[0].Params["caption"], "người thật") {
+		t.Errorf("recording not sent as it is: %+v", calls)
+	}
+	if got := ch.Say(t, "b", "lam giay khai sinh cho con"); strings.Contains(strings.Join(got, "\n"), "🔊") {
+		t.Errorf("a Vietnamese card offers Listen with no voice and no Vietnamese recording:\n%s", strings.Join(got, "\n"))
 	}
 }

@@ -54,6 +54,7 @@ func runContentCheck(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout)
 	}
 	printCoverage(stdout, knowledge.CoverageOf(c))
+	printRecordings(stdout, c)
 	cat, err := loadCatalog()
 	if err != nil {
 		return err
@@ -65,6 +66,27 @@ func runContentCheck(args []string, stdout, stderr io.Writer) error {
 		return errReported
 	}
 	return nil
+}
+
+// printRecordings lists the people's recordings shipped with the content.
+func printRecordings(w io.Writer, c *knowledge.Content) {
+	n := 0
+	for _, p := range c.Procedures {
+		for _, r := range p.Recordings {
+			if n == 0 {
+				fmt.Fprintln(w, "\nrecordings (read by a person, preferred over every machine voice):")
+			}
+			section := string(r.Section)
+			if section == "" {
+				section = "card"
+			}
+			fmt.Fprintf(w, "  %-28s %-4s %-9s %5.1f s  %s\n", p.ID, r.Lang, section, r.Seconds, r.File)
+			n++
+		}
+	}
+	if n == 0 {
+		fmt.Fprintln(w, "\nrecordings: none (procedures/<id>/audio/<lang>.ogg)")
+	}
 }
 
 func printCoverage(w io.Writer, cov knowledge.Coverage) {
