@@ -6,6 +6,7 @@
 package speech
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -72,6 +73,19 @@ func (l *Listener) Transcribe(ctx context.Context, audio io.Reader, filename str
 	}
 	ctx, cancel := context.WithTimeout(ctx, l.timeout)
 	defer cancel()
+	if path.Ext(filename) == ".mp4" && Tools()["ffmpeg"] {
+		// A video note: only its sound is sent, as Opus (some servers, vLLM
+		// among them, decode no video container).
+		video, err := io.ReadAll(audio)
+		if err != nil {
+			return "", fmt.Errorf("read the video note: %w", err)
+		}
+		ogg, err := ToOpus(ctx, video)
+		if err != nil {
+			return "", err
+		}
+		audio, filename = bytes.NewReader(ogg), "video.ogg"
+	}
 	resp, err := l.api.CreateTranscription(ctx, openai.AudioRequest{
 		Model:    l.model,
 		FilePath: serverName(filename),

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -127,5 +128,25 @@ func BenchmarkEspeakCard(b *testing.B) {
 	if secs := knowledge.OggSeconds(audio); secs > 0 {
 		b.ReportMetric(secs, "audio-seconds")
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/secs, "ms/audio-second")
+	}
+}
+
+// A video note's sound is sent as Opus, not the video.
+func TestListenerVideoNote(t *testing.T) {
+	if !Tools()["ffmpeg"] {
+		t.Skip("ffmpeg is not installed (apt-get install ffmpeg)")
+	}
+	mp4, err := run(context.Background(), exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-f", "lavfi", "-i", "color=c=black:s=64x64:d=1", "-shortest", "-c:v", "libx264", "-c:a", "aac", "-movflags", "frag_keyframe+empty_moov", "-f", "mp4", "pipe:1"), nil)
+	if err != nil {
+		t.Skipf("ffmpeg cannot make a test video here: %v", err)
+	}
+	fake := llmtest.New(t, nil)
+	fake.Hear(func(llmtest.Upload) string { return "cấp cứu" })
+	l := NewListener(ListenerConfig{BaseURL: fake.URL, Timeout: 5 * time.Second})
+	if got, err := l.Transcribe(context.Background(), bytes.NewReader(mp4), "video.mp4", knowledge.Vietnamese); err != nil || got != "cấp cứu" {
+		t.Fatalf("%q %v", got, err)
+	}
+	if up := fake.Uploads()[0]; up.Filename != "video.ogg" || !IsOgg(up.Audio) {
+		t.Errorf("uploaded %q, %d bytes, OGG %v", up.Filename, len(up.Audio), IsOgg(up.Audio))
 	}
 }
