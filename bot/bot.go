@@ -77,6 +77,10 @@ type Session struct {
 	LastAt  time.Time // when that card was shown
 	Choices []string  // ids last offered as numbered choices
 	Offered bool      // Loa has offered once to switch to the language the user writes
+	// Asked is the user's last question, redacted, and VoiceRef their last
+	// voice note Loa could not listen to: what "ask a person" hands on.
+	Asked    string
+	VoiceRef string
 }
 
 // Core answers messages. It is safe for concurrent use; each Session must

@@ -19,6 +19,7 @@ type ConversationStore interface {
 	Sessions
 	Records
 	VoiceNotes
+	DeskItems
 }
 
 // ConversationConfig configures Conversations.
@@ -43,6 +44,9 @@ type ConversationConfig struct {
 	Transcriber Transcriber
 	// Speaker reads cards aloud; nil: no Listen button.
 	Speaker Speaker
+	// Desk is where questions for people go (LOA_DESK_CHATS); empty: no
+	// "ask a person".
+	Desk Desk
 }
 
 // Conversations runs every channel's conversations the same way: it loads
@@ -61,6 +65,7 @@ type Conversations struct {
 	reviews    *reviewDesk // nil: no review
 	listener   Transcriber // nil: no listening
 	speaker    Speaker     // nil: no reading aloud
+	desk       Desk
 	log        *slog.Logger
 
 	mu      sync.Mutex
@@ -85,7 +90,7 @@ func NewConversations(core *Core, store ConversationStore, cfg ConversationConfi
 	if cfg.Locker == nil {
 		cfg.Locker = &LocalLocker{}
 	}
-	cs := &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}, listener: cfg.Transcriber, speaker: cfg.Speaker, log: cfg.Logger}
+	cs := &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}, listener: cfg.Transcriber, speaker: cfg.Speaker, desk: cfg.Desk, log: cfg.Logger}
 	if cfg.Reviews != nil {
 		cs.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, kb: core.kb, now: cfg.Now, current: map[string]review.Item{}}
 	}
@@ -165,6 +170,12 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 			}
 			break
 		}
+		if replies, also, ok, err := cs.deskMessage(ctx, ev); err != nil {
+			return Response{Lang: sessionLang(s)}, err
+		} else if ok {
+			resp = Response{Replies: replies, Also: also}
+			break
+		}
 		if _, ref, ok := reviewRef(ev.Quoted); ok && ev.Input.Kind == InputText && strings.TrimSpace(ev.Input.Text) != "" && len(cs.reviews.langsOf(ev.From)) > 0 {
 			replies, err := cs.reviews.decide(ctx, ev.From, ev.Name, review.Correct, ref, ev.Input.Text)
 			if err != nil {
@@ -184,10 +195,27 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 			return Response{Lang: sessionLang(s)}, err
 		}
 		resp = Response{Replies: replies, Outcome: Outcome(replies)}
+		if ev.Input.Kind == InputText && strings.TrimSpace(ev.Input.Text) != "" {
+			s.Asked = redactedQuestion(ev.Input.Text)
+		}
 		if err := cs.logQuestion(ctx, s, ev.Input, replies); err != nil {
 			cs.stateError("question log", err) // the answer matters more than the log
 		}
 	case EventButton:
+		if replies, also, err := cs.deskButton(ctx, ev); err != nil {
+			return Response{Lang: sessionLang(s)}, err
+		} else if replies != nil {
+			resp = Response{Replies: replies, Also: also}
+			break
+		}
+		if ev.Button == ButtonConsent() {
+			replies, also, err := cs.escalate(ctx, &s, ev.From)
+			if err != nil {
+				return Response{Lang: sessionLang(s)}, err
+			}
+			resp = Response{Replies: replies, Also: also, Outcome: "escalated"}
+			break
+		}
 		if action, ref, ok := reviewRef(ev.Button); ok {
 			replies, err := cs.reviewButton(ctx, ev, action, ref)
 			if err != nil {
@@ -200,6 +228,7 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 	}
 	resp.Lang = sessionLang(s)
 	cs.offerListening(resp.Replies, resp.Lang)
+	cs.offerPerson(resp.Replies)
 	for i := range resp.Replies {
 		if resp.Replies[i].Lang == "" {
 			resp.Replies[i].Lang = resp.Lang
@@ -223,6 +252,14 @@ func (cs *Conversations) reviewButton(ctx context.Context, ev Event, action revi
 func (cs *Conversations) command(ctx context.Context, s *Session, ev Event) (Response, error) {
 	lang := sessionLang(*s)
 	switch ev.Command {
+	case CommandHuman:
+		return Response{Replies: cs.askConsent(s)}, nil
+	case CommandDesk:
+		if !ev.From.Group || len(cs.desk) == 0 {
+			return Response{Replies: []Reply{message("desk.none")}}, nil
+		}
+		replies, err := cs.deskList(ctx)
+		return Response{Replies: replies}, err
 	case CommandReview:
 		if cs.reviews == nil {
 			return Response{Replies: []Reply{message("review.not_reviewer")}}, nil
@@ -253,6 +290,10 @@ func (cs *Conversations) button(ctx context.Context, s *Session, ev Event) Respo
 		return Response{Replies: cs.core.Menu(s)}
 	case "t":
 		return Response{Replies: []Reply{message("voice.retype")}}
+	case "h":
+		return Response{Replies: cs.askConsent(s)}
+	case "dr":
+		return Response{Replies: []Reply{message("desk.reply_hint")}}
 	case "a":
 		return Response{Replies: cs.readAloud(s, rest)}
 	case "c":
@@ -273,6 +314,10 @@ func (cs *Conversations) button(ctx context.Context, s *Session, ev Event) Respo
 		err := cs.store.AddFeedback(ctx, Feedback{At: cs.now(), Procedure: id, Lang: string(sessionLang(*s)), Helpful: vote == "1", Voter: VoterKey(ev.From)})
 		if err != nil {
 			cs.stateError("feedback", err) // the thanks is still said
+		}
+		if vote != "1" && len(cs.desk) > 0 {
+			// 👎: sorry, and a person may help.
+			return Response{Ack: "feedback.thanks", Replies: []Reply{message("feedback.sorry")}}
 		}
 		return Response{Ack: "feedback.thanks"}
 	}

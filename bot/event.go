@@ -35,6 +35,8 @@ const (
 	CommandLang  = "lang"
 	CommandMenu  = "menu"
 	CommandHelp  = "help"
+	CommandHuman = "human" // hand the last question to a person
+	CommandDesk  = "desk"  // in a volunteers' group: the items waiting
 )
 
 // Event is one thing a user did, in any channel.
@@ -61,6 +63,10 @@ type Response struct {
 	Lang    knowledge.Lang // the user's language, for anything the channel adds
 	Outcome string         // what became of a message (Outcome), for metrics; "" for others
 	Flooded bool           // over the flood limit: counted, and answered once
+	// Also are replies to others that the event causes (a volunteer's
+	// answer to the citizen): the channel stores and sends them with
+	// Replies, so a crash neither loses nor repeats them.
+	Also []Delivery
 }
 
 // The data a button carries, built here and read back by the core when

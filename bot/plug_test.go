@@ -133,3 +133,24 @@ func TestFloodNeverSilencesAnEmergency(t *testing.T) {
 		t.Errorf("an emergency over the flood limit: %+v", resp)
 	}
 }
+
+func TestParseDesk(t *testing.T) {
+	d, err := ParseDesk("vi:-1001, hmn:-1002;*:-1003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := d.For("hmn"); a.Chat != "-1002" || !a.Group || a.Channel != "telegram" {
+		t.Errorf("hmn: %+v", a)
+	}
+	if a, _ := d.For("tay"); a.Chat != "-1003" {
+		t.Errorf("tay falls back to *: %+v", a)
+	}
+	for _, bad := range []string{"vi", "xx:-1", "vi:group"} {
+		if _, err := ParseDesk(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if d, err := ParseDesk(""); err != nil || len(d) != 0 {
+		t.Errorf("empty: %v %v", d, err)
+	}
+}

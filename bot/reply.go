@@ -33,6 +33,17 @@ const (
 	// KindSpeech is a card read aloud (Speech), with the kind of voice
 	// (Message: "speech.machine").
 	KindSpeech
+	// KindConsent asks, in one line, to hand the question (Data.Question)
+	// to the volunteers: ButtonConsent agrees.
+	KindConsent
+	// KindDeskCard is a question for the volunteers' group (Desk), with
+	// ButtonTake and ButtonNotOurs; replying to it answers the citizen.
+	KindDeskCard
+	// KindVolunteer is a volunteer's answer (Text, Data.Name) relayed to the
+	// citizen, with ButtonReplyToDesk and 👍/👎.
+	KindVolunteer
+	// KindDeskFollowUp is a citizen's reply to a volunteer, for the group.
+	KindDeskFollowUp
 	// KindReview is a piece of a translation for a reviewer (Review), with
 	// ButtonApprove and ButtonSkip; replying to it with text corrects it.
 	KindReview
@@ -71,6 +82,9 @@ type Reply struct {
 	// Listen offers to read a card or draft aloud (ButtonListen): a voice
 	// for its language is at hand.
 	Listen bool
+	// AskPerson offers to hand the question to a person (ButtonAskPerson).
+	AskPerson bool
+	Desk      *DeskItem // KindDeskCard, KindVolunteer, KindDeskFollowUp
 }
 
 func message(id string) Reply { return Reply{Kind: KindText, Message: id} }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"cmp"
+	"fmt"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -21,6 +22,7 @@ type Store interface {
 	Records
 	VoiceNotes
 	AudioFiles
+	DeskItems
 	Journal
 	Deliveries
 	// Prune deletes logged questions, feedback and processed updates older
@@ -149,6 +151,7 @@ type MemoryStore struct {
 	Questions []LoggedQuestion
 	voice     []VoiceNote
 	audio     map[string]string
+	desk      []DeskItem
 }
 
 type received struct {
@@ -346,4 +349,47 @@ func (m *MemoryStore) SaveAudioFile(_ context.Context, key, ref string) error {
 	}
 	m.audio[key] = ref
 	return nil
+}
+
+// AddDeskItem implements Store.
+func (m *MemoryStore) AddDeskItem(_ context.Context, it DeskItem) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	it.ID = int64(len(m.desk) + 1)
+	m.desk = append(m.desk, it)
+	return it.ID, nil
+}
+
+// DeskItem implements Store.
+func (m *MemoryStore) DeskItem(_ context.Context, id int64) (DeskItem, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if id < 1 || id > int64(len(m.desk)) {
+		return DeskItem{}, false, nil
+	}
+	return m.desk[id-1], true, nil
+}
+
+// SaveDeskItem implements Store.
+func (m *MemoryStore) SaveDeskItem(_ context.Context, it DeskItem) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if it.ID < 1 || it.ID > int64(len(m.desk)) {
+		return fmt.Errorf("no desk item %d", it.ID)
+	}
+	m.desk[it.ID-1] = it
+	return nil
+}
+
+// DeskItems implements Store.
+func (m *MemoryStore) DeskItems(_ context.Context, states ...DeskState) ([]DeskItem, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []DeskItem
+	for _, it := range m.desk {
+		if len(states) == 0 || slices.Contains(states, it.State) {
+			out = append(out, it)
+		}
+	}
+	return out, nil
 }

@@ -36,6 +36,7 @@ func (cs *Conversations) listen(ctx context.Context, s *Session, ev Event) (Resp
 			cs.stateError("voice note", err)
 			return Response{Replies: []Reply{cannot, message("voice.type")}, Outcome: "voice_not_kept"}, nil
 		}
+		s.VoiceRef = a.Ref
 		return Response{Replies: []Reply{cannot, message("voice.kept")}, Outcome: "voice_kept"}, nil
 	}
 	text, err := cs.transcribe(ctx, a, lang)
@@ -52,6 +53,7 @@ func (cs *Conversations) listen(ctx context.Context, s *Session, ev Event) (Resp
 	if err != nil {
 		return Response{}, err
 	}
+	s.Asked = redactedQuestion(text)
 	if err := cs.logQuestion(ctx, *s, typed, replies); err != nil {
 		cs.stateError("question log", err)
 	}

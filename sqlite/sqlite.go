@@ -90,17 +90,17 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // LoadSession implements bot.Store.
 func (s *Store) LoadSession(ctx context.Context, key string) (bot.Session, error) {
-	var lang, last, choices string
+	var lang, last, choices, asked, voiceRef string
 	var lastAt int64
 	var offered bool
-	err := s.db.QueryRowContext(ctx, `SELECT lang, last, last_at, choices, offered FROM sessions WHERE user_key = ?`, key).Scan(&lang, &last, &lastAt, &choices, &offered)
+	err := s.db.QueryRowContext(ctx, `SELECT lang, last, last_at, choices, offered, asked, voice_ref FROM sessions WHERE user_key = ?`, key).Scan(&lang, &last, &lastAt, &choices, &offered, &asked, &voiceRef)
 	if errors.Is(err, sql.ErrNoRows) {
 		return bot.Session{}, nil
 	}
 	if err != nil {
 		return bot.Session{}, fmt.Errorf("load session: %w", err)
 	}
-	sess := bot.Session{Lang: knowledge.Lang(lang), Last: last, Offered: offered}
+	sess := bot.Session{Lang: knowledge.Lang(lang), Last: last, Offered: offered, Asked: asked, VoiceRef: voiceRef}
 	if lastAt > 0 {
 		sess.LastAt = time.UnixMilli(lastAt)
 	}
@@ -116,13 +116,95 @@ func (s *Store) SaveSession(ctx context.Context, key string, sess bot.Session) e
 	if !sess.LastAt.IsZero() {
 		lastAt = sess.LastAt.UnixMilli()
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (user_key, lang, last, last_at, choices, offered, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (user_key) DO UPDATE SET lang = excluded.lang, last = excluded.last, last_at = excluded.last_at, choices = excluded.choices, offered = excluded.offered, updated_at = excluded.updated_at`,
-		key, string(sess.Lang), sess.Last, lastAt, strings.Join(sess.Choices, ","), sess.Offered, time.Now().UnixMilli())
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (user_key, lang, last, last_at, choices, offered, asked, voice_ref, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user_key) DO UPDATE SET lang = excluded.lang, last = excluded.last, last_at = excluded.last_at, choices = excluded.choices, offered = excluded.offered, asked = excluded.asked, voice_ref = excluded.voice_ref, updated_at = excluded.updated_at`,
+		key, string(sess.Lang), sess.Last, lastAt, strings.Join(sess.Choices, ","), sess.Offered, sess.Asked, sess.VoiceRef, time.Now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
 	return nil
+}
+
+// AddDeskItem implements bot.Store.
+func (s *Store) AddDeskItem(ctx context.Context, it bot.DeskItem) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO desk_items (channel, user_id, chat, grp, lang, question, card, voice_ref, state, volunteer, created, taken, answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		it.From.Channel, it.From.User, it.From.Chat, it.From.Group, string(it.Lang), it.Question, it.Card, it.VoiceRef, string(it.State), it.Volunteer, millis(it.Created), millis(it.Taken), millis(it.Answered))
+	if err != nil {
+		return 0, fmt.Errorf("add desk item: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// SaveDeskItem implements bot.Store.
+func (s *Store) SaveDeskItem(ctx context.Context, it bot.DeskItem) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE desk_items SET state = ?, volunteer = ?, taken = ?, answered = ? WHERE id = ?`,
+		string(it.State), it.Volunteer, millis(it.Taken), millis(it.Answered), it.ID)
+	if err != nil {
+		return fmt.Errorf("save desk item: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("save desk item: no item %d", it.ID)
+	}
+	return nil
+}
+
+// DeskItem implements bot.Store.
+func (s *Store) DeskItem(ctx context.Context, id int64) (bot.DeskItem, bool, error) {
+	items, err := s.deskItems(ctx, `WHERE id = ?`, id)
+	if err != nil || len(items) == 0 {
+		return bot.DeskItem{}, false, err
+	}
+	return items[0], true, nil
+}
+
+// DeskItems implements bot.Store.
+func (s *Store) DeskItems(ctx context.Context, states ...bot.DeskState) ([]bot.DeskItem, error) {
+	if len(states) == 0 {
+		return s.deskItems(ctx, "")
+	}
+	args := make([]any, len(states))
+	for i, st := range states {
+		args[i] = string(st)
+	}
+	return s.deskItems(ctx, "WHERE state IN (?"+strings.Repeat(", ?", len(states)-1)+")", args...)
+}
+
+func (s *Store) deskItems(ctx context.Context, where string, args ...any) ([]bot.DeskItem, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, channel, user_id, chat, grp, lang, question, card, voice_ref, state, volunteer, created, taken, answered FROM desk_items `+where+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read desk items: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.DeskItem
+	for rows.Next() {
+		var it bot.DeskItem
+		var lang, state string
+		var created, taken, answered int64
+		if err := rows.Scan(&it.ID, &it.From.Channel, &it.From.User, &it.From.Chat, &it.From.Group, &lang, &it.Question, &it.Card, &it.VoiceRef, &state, &it.Volunteer, &created, &taken, &answered); err != nil {
+			return nil, fmt.Errorf("read desk items: %w", err)
+		}
+		it.Lang, it.State = knowledge.Lang(lang), bot.DeskState(state)
+		it.Created, it.Taken, it.Answered = fromMillis(created), fromMillis(taken), fromMillis(answered)
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read desk items: %w", err)
+	}
+	return out, nil
+}
+
+func millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
 }
 
 // AudioFile implements bot.Store.

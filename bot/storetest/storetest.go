@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"unprompted replies", unprompted},
 		{"voice notes kept for people", voiceNotes},
 		{"uploaded audio", audioFiles},
+		{"desk items", deskItems},
 		{"one vote per voter", votes},
 		{"prune", prune},
 	}
@@ -42,7 +43,7 @@ func sessions(t *testing.T, s bot.Store) {
 		t.Fatalf("unknown user: %+v %v", got, err)
 	}
 	at := time.UnixMilli(time.Now().UnixMilli())
-	want := bot.Session{Lang: knowledge.Hmong, Last: "id-card", LastAt: at, Choices: []string{"a", "category:b"}, Offered: true}
+	want := bot.Session{Lang: knowledge.Hmong, Last: "id-card", LastAt: at, Choices: []string{"a", "category:b"}, Offered: true, Asked: "lam can cuoc", VoiceRef: "v9"}
 	if err := s.SaveSession(ctx, "telegram:1", want); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func sessions(t *testing.T, s bot.Store) {
 		t.Errorf("another channel's user 1: %+v %v", other, err)
 	}
 	got, err := s.LoadSession(ctx, "telegram:1")
-	if err != nil || got.Lang != want.Lang || got.Last != want.Last || !got.LastAt.Equal(at) || len(got.Choices) != 2 || got.Choices[1] != "category:b" || !got.Offered {
+	if err != nil || got.Lang != want.Lang || got.Last != want.Last || !got.LastAt.Equal(at) || len(got.Choices) != 2 || got.Choices[1] != "category:b" || !got.Offered || got.Asked != want.Asked || got.VoiceRef != want.VoiceRef {
 		t.Errorf("got %+v %v, want %+v", got, err, want)
 	}
 }
@@ -88,6 +89,37 @@ func journal(t *testing.T, s bot.Store) {
 	out, err := s.Unsent(ctx, 10)
 	if err != nil || len(out) != 2 {
 		t.Fatalf("outbox %+v %v, want 2 replies", out, err)
+	}
+}
+
+func deskItems(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	from := bot.Address{Channel: "telegram", User: "5", Chat: "5"}
+	at := time.UnixMilli(time.Now().UnixMilli())
+	id, err := s.AddDeskItem(ctx, bot.DeskItem{From: from, Lang: knowledge.Hmong, Question: "ua li cas", Card: "id-card", VoiceRef: "v1", State: bot.DeskOpen, Created: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _ := s.AddDeskItem(ctx, bot.DeskItem{From: from, Lang: knowledge.Vietnamese, Question: "hỏi", State: bot.DeskOpen, Created: at})
+	it, ok, err := s.DeskItem(ctx, id)
+	if err != nil || !ok || it.ID != id || it.From != from || it.Lang != knowledge.Hmong || it.Question != "ua li cas" || it.Card != "id-card" || it.VoiceRef != "v1" || !it.Created.Equal(at) || !it.Taken.IsZero() {
+		t.Fatalf("%+v %v %v", it, ok, err)
+	}
+	it.State, it.Volunteer, it.Taken = bot.DeskTaken, "Lò Thị Mai", at.Add(time.Minute)
+	if err := s.SaveDeskItem(ctx, it); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := s.DeskItems(ctx, bot.DeskOpen); len(open) != 1 || open[0].ID != second {
+		t.Errorf("open items: %+v", open)
+	}
+	if both, _ := s.DeskItems(ctx, bot.DeskOpen, bot.DeskTaken); len(both) != 2 || both[0].ID != id || both[0].Volunteer != "Lò Thị Mai" || !both[0].Taken.Equal(at.Add(time.Minute)) {
+		t.Errorf("open and taken, oldest first: %+v", both)
+	}
+	if _, ok, _ := s.DeskItem(ctx, 999); ok {
+		t.Error("an item that was never added")
+	}
+	if err := s.SaveDeskItem(ctx, bot.DeskItem{ID: 999}); err == nil {
+		t.Error("saved an item that was never added")
 	}
 }
 

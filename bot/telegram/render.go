@@ -64,6 +64,8 @@ func (r renderer) render(rep bot.Reply) message {
 		return message{HTML: esc(caption), Voice: v}
 	case bot.KindReview:
 		return r.review(rep)
+	case bot.KindConsent, bot.KindDeskCard, bot.KindVolunteer, bot.KindDeskFollowUp:
+		return r.desk(rep)
 	case bot.KindTranscript:
 		return message{
 			HTML:     "<i>" + esc(r.t(rep.Lang, "voice.heard", map[string]any{"Text": rep.Text})) + "</i>",
@@ -82,9 +84,12 @@ func (r renderer) render(rep bot.Reply) message {
 		}
 	}
 	m := message{HTML: esc(r.t(rep.Lang, rep.Message, rep.Data))}
+	if rep.AskPerson {
+		m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{{Text: r.t(rep.Lang, "button.ask_person", nil), CallbackData: bot.ButtonAskPerson()}})
+	}
 	if rep.Message == "none" || rep.Message == "gap.ask" || rep.Message == "help" || rep.Message == "greeting" || strings.HasPrefix(rep.Message, "voice.") {
 		// Someone who cannot find the words can still browse.
-		m.Keyboard = [][]models.InlineKeyboardButton{{{Text: r.t(rep.Lang, "button.menu", nil), CallbackData: bot.ButtonMenu()}}}
+		m.Keyboard = append(m.Keyboard, []models.InlineKeyboardButton{{Text: r.t(rep.Lang, "button.menu", nil), CallbackData: bot.ButtonMenu()}})
 	}
 	return m
 }

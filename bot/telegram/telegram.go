@@ -47,6 +47,8 @@ type Config struct {
 	Transcriber bot.Transcriber
 	// Speaker reads cards aloud (speech.Chain); nil: no Listen button.
 	Speaker bot.Speaker
+	// Desk is where questions for people go (LOA_DESK_CHATS).
+	Desk bot.Desk
 	// Reviewers may use /review; their decisions go to Reviews.
 	Reviewers review.Reviewers
 	Reviews   review.Store
@@ -114,7 +116,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 	})
 	a.talk = cfg.Conversations
 	if a.talk == nil {
-		a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger, Reviewers: cfg.Reviewers, Reviews: cfg.Reviews, Transcriber: cfg.Transcriber, Speaker: cfg.Speaker})
+		a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger, Reviewers: cfg.Reviewers, Reviews: cfg.Reviews, Transcriber: cfg.Transcriber, Speaker: cfg.Speaker, Desk: cfg.Desk})
 	}
 	a.talk.Attach(channel, a)
 	a.gate = newJournalGate()
@@ -399,7 +401,7 @@ func (a *Adapter) message(ctx context.Context, c *conversation, m *models.Messag
 	if ev.Input.Audio != nil {
 		a.log.Info("telegram: voice note", "outcome", resp.Outcome, "seconds", ev.Input.Audio.Seconds) // never the audio or the transcript
 	}
-	return c.reply(ctx, resp.Replies)
+	return c.respond(ctx, resp)
 }
 
 // knownLang is the user's language when the turn has learned it, without
@@ -480,7 +482,7 @@ func (a *Adapter) addressed(m *models.Message, group bool) (text, cmd string, ok
 }
 
 // commands are the commands Loa answers.
-var commands = map[string]bool{"start": true, "lang": true, "menu": true, "help": true, "ask": true, "review": true}
+var commands = map[string]bool{"start": true, "lang": true, "menu": true, "help": true, "ask": true, "review": true, "human": true, "desk": true}
 
 // reply sends replies, folding notices and short texts into the message
 // that follows them, so a user gets few messages.
@@ -509,6 +511,24 @@ func (c *conversation) reply(ctx context.Context, replies []bot.Reply) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// respond queues a response: its replies to this chat, and what it sends
+// elsewhere (a volunteer's answer to the citizen) with them, in the same
+// update's outbox entries, so a crash neither loses nor repeats them.
+func (c *conversation) respond(ctx context.Context, resp bot.Response) error {
+	err := c.reply(ctx, resp.Replies)
+	for _, d := range resp.Also {
+		chatID, perr := strconv.ParseInt(d.To.Chat, 10, 64)
+		if d.To.Channel != channel || perr != nil {
+			c.a.log.Error("telegram: a reply to an address of another channel dropped", "channel", d.To.Channel)
+			continue
+		}
+		other := &conversation{a: c.a, chatID: chatID, group: d.To.Group, from: d.To}
+		err = errors.Join(err, other.reply(ctx, d.Replies))
+		c.out = append(c.out, other.out...)
+	}
+	return err
 }
 
 // Send queues replies to a Telegram chat that no update asked for (a
@@ -582,9 +602,11 @@ func (c *conversation) send(ctx context.Context, m message) (int, error) {
 func (a *Adapter) callback(ctx context.Context, c *conversation, q *models.CallbackQuery) error {
 	chatID := q.From.ID
 	group := false
-	if q.Message.Message != nil {
-		chatID = q.Message.Message.Chat.ID
-		group = q.Message.Message.Chat.Type != models.ChatTypePrivate
+	switch m := q.Message; {
+	case m.Message != nil:
+		chatID, group = m.Message.Chat.ID, m.Message.Chat.Type != models.ChatTypePrivate
+	case m.InaccessibleMessage != nil: // older than 48 hours: still its chat
+		chatID, group = m.InaccessibleMessage.Chat.ID, m.InaccessibleMessage.Chat.Type != models.ChatTypePrivate
 	}
 	c.open(q.From.ID, chatID, group)
 	resp, err := a.talk.Handle(ctx, bot.Event{From: c.from, Kind: bot.EventButton, Button: q.Data, Name: displayName(&q.From), At: time.Now()})
@@ -603,5 +625,5 @@ func (a *Adapter) callback(ctx context.Context, c *conversation, q *models.Callb
 	}); err != nil {
 		return fmt.Errorf("answer button: %w", err)
 	}
-	return c.reply(ctx, resp.Replies)
+	return c.respond(ctx, resp)
 }

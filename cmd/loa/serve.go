@@ -41,6 +41,7 @@ type serveConfig struct {
 	sendRate      float64
 	grace         time.Duration
 	reviewers     review.Reviewers
+	desk          bot.Desk
 	logLevel      slog.Level
 }
 
@@ -76,6 +77,11 @@ func serveConfigFromEnv() (serveConfig, error) {
 		}
 		list += "\n" + string(data)
 	}
+	desk, err := bot.ParseDesk(os.Getenv("LOA_DESK_CHATS"))
+	if err != nil {
+		return c, usageError{"LOA_DESK_CHATS: " + err.Error()}
+	}
+	c.desk = desk
 	reviewers, err := review.ParseReviewers(list)
 	if err != nil {
 		return c, usageError{"LOA_REVIEWERS: " + err.Error()}
@@ -162,7 +168,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	limits.Global = rate.Limit(cfg.sendRate)
 	adapter, err := telegram.New(ctx, telegram.Config{
 		Token: cfg.token, ServerURL: cfg.apiURL, Limits: limits, Logger: log, Metrics: telegram.NewMetrics(reg),
-		Reviewers: cfg.reviewers, Reviews: store, Transcriber: listener, Speaker: speaker,
+		Reviewers: cfg.reviewers, Reviews: store, Transcriber: listener, Speaker: speaker, Desk: cfg.desk,
 	}, bot.New(kb, coreOpts...), kb, store, cat)
 	if err != nil {
 		return err

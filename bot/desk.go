@@ -1,0 +1,261 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"loa/knowledge"
+	"loa/privacy"
+)
+
+// DeskState is where a question handed to people stands.
+type DeskState string
+
+// Desk states.
+const (
+	DeskOpen     DeskState = "open"     // posted, nobody took it yet
+	DeskTaken    DeskState = "taken"    // a volunteer took it
+	DeskAnswered DeskState = "answered" // a volunteer's answer reached the citizen
+	DeskClosed   DeskState = "closed"   // not the desk's area, or closed by an operator
+)
+
+// DeskItem is a citizen's question handed to the volunteers.
+type DeskItem struct {
+	ID        int64
+	From      Address        // the citizen
+	Lang      knowledge.Lang // theirs
+	Question  string         // redacted: personal numbers never leave the citizen's chat
+	Card      string         // the procedure last shown to them, if any
+	VoiceRef  string         // a voice note Loa could not listen to, if any
+	State     DeskState
+	Volunteer string // who took it, by name
+	Created   time.Time
+	Taken     time.Time
+	Answered  time.Time
+}
+
+// DeskItems keeps the desk's items, durably.
+type DeskItems interface {
+	// AddDeskItem stores a new item and returns its id.
+	AddDeskItem(ctx context.Context, it DeskItem) (int64, error)
+	DeskItem(ctx context.Context, id int64) (DeskItem, bool, error)
+	SaveDeskItem(ctx context.Context, it DeskItem) error
+	// DeskItems returns the items in any of states, oldest first.
+	DeskItems(ctx context.Context, states ...DeskState) ([]DeskItem, error)
+}
+
+// Desk says where each language's questions go: a volunteers' group per
+// language, "*" for the rest (LOA_DESK_CHATS).
+type Desk map[string]Address
+
+// ParseDesk reads "vi:-1001,hmn:-1002,*:-1003": a language (or *), a
+// colon, and a Telegram group's chat id.
+func ParseDesk(s string) (Desk, error) {
+	d := Desk{}
+	for _, entry := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		code, chat, ok := strings.Cut(strings.TrimSpace(entry), ":")
+		code, chat = strings.TrimSpace(code), strings.TrimSpace(chat)
+		if _, err := strconv.ParseInt(chat, 10, 64); !ok || err != nil {
+			return nil, fmt.Errorf("desk %q: write a language, a colon and the group's chat id (hmn:-1001234)", entry)
+		}
+		if code != "*" {
+			if _, err := knowledge.ParseLang(code); err != nil {
+				return nil, fmt.Errorf("desk %q: %w", entry, err)
+			}
+		}
+		d[code] = Address{Channel: "telegram", User: chat, Chat: chat, Group: true}
+	}
+	return d, nil
+}
+
+// For returns the group a language's questions go to.
+func (d Desk) For(lang knowledge.Lang) (Address, bool) {
+	if a, ok := d[string(lang)]; ok {
+		return a, true
+	}
+	a, ok := d["*"]
+	return a, ok
+}
+
+// ButtonAskPerson asks to hand the question to a person.
+func ButtonAskPerson() string { return "h" }
+
+// ButtonConsent agrees to the question going to the volunteers.
+func ButtonConsent() string { return "hy" }
+
+// ButtonTake takes a desk item (in the volunteers' group).
+func ButtonTake(id int64) string { return "dt:" + strconv.FormatInt(id, 10) }
+
+// ButtonNotOurs says a desk item is not the desk's area.
+func ButtonNotOurs(id int64) string { return "dx:" + strconv.FormatInt(id, 10) }
+
+// ButtonReplyToDesk is the first button of a volunteer's answer: replying
+// to that message reaches the volunteer's thread.
+func ButtonReplyToDesk(id int64) string { return "dr:" + strconv.FormatInt(id, 10) }
+
+func deskRef(data, kind string) (int64, bool) {
+	k, rest := splitButton(data)
+	if k != kind {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil
+}
+
+// Delivery is a reply to someone other than the user of the event (a
+// volunteer's answer to the citizen, a question to the volunteers' group):
+// it is part of the event's effects, so stored and sent with them, once.
+type Delivery struct {
+	To      Address
+	Replies []Reply
+}
+
+// offerPerson marks the replies after which a person could help.
+func (cs *Conversations) offerPerson(replies []Reply) {
+	if len(cs.desk) == 0 || len(replies) == 0 {
+		return
+	}
+	last := &replies[len(replies)-1]
+	switch last.Message {
+	case "none", "gap.ask", "voice.kept", "voice.type", "feedback.sorry":
+		last.AskPerson = true
+	}
+}
+
+// askConsent answers "ask a person" (the button or /human): one line to
+// agree to.
+func (cs *Conversations) askConsent(s *Session) []Reply {
+	switch {
+	case len(cs.desk) == 0:
+		return []Reply{message("desk.none")}
+	case s.Asked == "" && s.VoiceRef == "":
+		return []Reply{message("desk.nothing")}
+	}
+	return []Reply{{Kind: KindConsent, Message: "desk.consent", Data: map[string]any{"Question": s.Asked}}}
+}
+
+// escalate posts the user's question to their language's volunteers.
+func (cs *Conversations) escalate(ctx context.Context, s *Session, from Address) ([]Reply, []Delivery, error) {
+	lang := sessionLang(*s)
+	to, ok := cs.desk.For(lang)
+	if !ok {
+		return []Reply{message("desk.none")}, nil, nil
+	}
+	if s.Asked == "" && s.VoiceRef == "" {
+		return []Reply{message("desk.nothing")}, nil, nil
+	}
+	it := DeskItem{From: from, Lang: lang, Question: s.Asked, Card: s.Last, VoiceRef: s.VoiceRef, State: DeskOpen, Created: cs.now()}
+	id, err := cs.store.AddDeskItem(ctx, it)
+	if err != nil {
+		return nil, nil, fmt.Errorf("keep the question for the volunteers: %w", err)
+	}
+	it.ID = id
+	s.Asked, s.VoiceRef = "", ""
+	card := Reply{Kind: KindDeskCard, Lang: knowledge.Vietnamese, Desk: &it}
+	return []Reply{message("desk.sent")}, []Delivery{{To: to, Replies: []Reply{card}}}, nil
+}
+
+// deskButton handles a volunteer's press on a desk card.
+func (cs *Conversations) deskButton(ctx context.Context, ev Event) ([]Reply, []Delivery, error) {
+	if id, ok := deskRef(ev.Button, "dt"); ok {
+		it, err := cs.deskItem(ctx, id)
+		if err != nil || it == nil {
+			return nil, nil, err
+		}
+		if it.State == DeskTaken || it.State == DeskAnswered {
+			return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.already", Data: map[string]any{"ID": id, "Name": it.Volunteer}}}, nil, nil
+		}
+		it.State, it.Volunteer, it.Taken = DeskTaken, ev.Name, cs.now()
+		if err := cs.store.SaveDeskItem(ctx, *it); err != nil {
+			return nil, nil, err
+		}
+		return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.taken", Data: map[string]any{"ID": id, "Name": ev.Name}}}, nil, nil
+	}
+	if id, ok := deskRef(ev.Button, "dx"); ok {
+		it, err := cs.deskItem(ctx, id)
+		if err != nil || it == nil {
+			return nil, nil, err
+		}
+		it.State = DeskClosed
+		if err := cs.store.SaveDeskItem(ctx, *it); err != nil {
+			return nil, nil, err
+		}
+		told := Delivery{To: it.From, Replies: []Reply{{Kind: KindText, Lang: it.Lang, Message: "desk.not_ours"}}}
+		return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.closed", Data: map[string]any{"ID": id}}}, []Delivery{told}, nil
+	}
+	return nil, nil, nil
+}
+
+// deskMessage handles a reply to a desk message: a volunteer answering a
+// desk card, or a citizen answering a volunteer. ok is false when the
+// message is neither.
+func (cs *Conversations) deskMessage(ctx context.Context, ev Event) (replies []Reply, also []Delivery, ok bool, err error) {
+	text := strings.TrimSpace(ev.Input.Text)
+	if ev.Input.Kind != InputText || text == "" {
+		return nil, nil, false, nil
+	}
+	if id, isCard := deskRef(ev.Quoted, "dt"); isCard && ev.From.Group {
+		it, err := cs.deskItem(ctx, id)
+		if err != nil || it == nil {
+			return nil, nil, it == nil && err == nil, err
+		}
+		if it.Volunteer == "" {
+			it.Volunteer = ev.Name
+		}
+		it.State, it.Answered = DeskAnswered, cs.now()
+		if err := cs.store.SaveDeskItem(ctx, *it); err != nil {
+			return nil, nil, true, err
+		}
+		answer := Reply{Kind: KindVolunteer, Lang: it.Lang, Text: text, Desk: it, Data: map[string]any{"Name": ev.Name}}
+		done := Reply{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.relayed", Data: map[string]any{"ID": id}}
+		return []Reply{done}, []Delivery{{To: it.From, Replies: []Reply{answer}}}, true, nil
+	}
+	if id, isAnswer := deskRef(ev.Quoted, "dr"); isAnswer && !ev.From.Group {
+		it, err := cs.deskItem(ctx, id)
+		if err != nil || it == nil || it.From.Key() != ev.From.Key() {
+			return nil, nil, false, err
+		}
+		to, found := cs.desk.For(it.Lang)
+		if !found {
+			return nil, nil, false, nil
+		}
+		more := Reply{Kind: KindDeskFollowUp, Lang: knowledge.Vietnamese, Text: redactedQuestion(text), Desk: it}
+		return []Reply{message("desk.forwarded")}, []Delivery{{To: to, Replies: []Reply{more}}}, true, nil
+	}
+	return nil, nil, false, nil
+}
+
+func (cs *Conversations) deskItem(ctx context.Context, id int64) (*DeskItem, error) {
+	it, ok, err := cs.store.DeskItem(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("read desk item %d: %w", id, err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	return &it, nil
+}
+
+// deskList answers /desk in a volunteers' group: the items still open or
+// taken, oldest first.
+func (cs *Conversations) deskList(ctx context.Context) ([]Reply, error) {
+	items, err := cs.store.DeskItems(ctx, DeskOpen, DeskTaken)
+	if err != nil {
+		return nil, fmt.Errorf("list desk items: %w", err)
+	}
+	if len(items) == 0 {
+		return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.empty"}}, nil
+	}
+	out := make([]Reply, 0, len(items))
+	for i := range items {
+		out = append(out, Reply{Kind: KindDeskCard, Lang: knowledge.Vietnamese, Desk: &items[i]})
+	}
+	return out, nil
+}
+
+func redactedQuestion(text string) string {
+	return privacy.Redact(firstRunes(strings.TrimSpace(text), MaxInputRunes))
+}
