@@ -2,10 +2,10 @@ package bot
 
 import (
 	"cmp"
-	"fmt"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
