@@ -45,8 +45,10 @@ type ConversationConfig struct {
 	// Speaker reads cards aloud; nil: no Listen button.
 	Speaker Speaker
 	// Desk is where questions for people go (LOA_DESK_CHATS); empty: no
-	// "ask a person".
-	Desk Desk
+	// "ask a person". Volunteers may take and answer its items; empty:
+	// anyone in the group.
+	Desk       Desk
+	Volunteers Volunteers
 }
 
 // Conversations runs every channel's conversations the same way: it loads
@@ -66,6 +68,7 @@ type Conversations struct {
 	listener   Transcriber // nil: no listening
 	speaker    Speaker     // nil: no reading aloud
 	desk       Desk
+	volunteers Volunteers
 	log        *slog.Logger
 
 	mu      sync.Mutex
@@ -90,7 +93,7 @@ func NewConversations(core *Core, store ConversationStore, cfg ConversationConfi
 	if cfg.Locker == nil {
 		cfg.Locker = &LocalLocker{}
 	}
-	cs := &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}, listener: cfg.Transcriber, speaker: cfg.Speaker, desk: cfg.Desk, log: cfg.Logger}
+	cs := &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}, listener: cfg.Transcriber, speaker: cfg.Speaker, desk: cfg.Desk, volunteers: cfg.Volunteers, log: cfg.Logger}
 	if cfg.Reviews != nil {
 		cs.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, kb: core.kb, now: cfg.Now, current: map[string]review.Item{}}
 	}

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +37,8 @@ type DeskItem struct {
 	Created   time.Time
 	Taken     time.Time
 	Answered  time.Time
+	Reminded  time.Time // when the card was last posted again
+	Told      bool      // the citizen was told once that it still waits
 }
 
 // DeskItems keeps the desk's items, durably.
@@ -45,6 +49,46 @@ type DeskItems interface {
 	SaveDeskItem(ctx context.Context, it DeskItem) error
 	// DeskItems returns the items in any of states, oldest first.
 	DeskItems(ctx context.Context, states ...DeskState) ([]DeskItem, error)
+}
+
+// Volunteers lists who may take and answer desk items, by Address.Key,
+// with the languages they answer (none: all). Empty: anyone in the group.
+type Volunteers map[string][]knowledge.Lang
+
+// ParseVolunteers reads "123,456:hmn dao" (or one per line): a Telegram
+// user id, and optionally a colon and languages.
+func ParseVolunteers(s string) (Volunteers, error) {
+	v := Volunteers{}
+	for _, entry := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		entry = strings.TrimSpace(entry)
+		if entry == "" || strings.HasPrefix(entry, "#") {
+			continue
+		}
+		idText, langs, _ := strings.Cut(entry, ":")
+		n, err := strconv.ParseInt(strings.TrimSpace(idText), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("volunteer %q: write a Telegram user id, and optionally a colon and languages (123456:hmn)", entry)
+		}
+		key := "telegram:" + strconv.FormatInt(n, 10)
+		v[key] = []knowledge.Lang{}
+		for _, code := range strings.Fields(langs) {
+			lang, err := knowledge.ParseLang(code)
+			if err != nil {
+				return nil, fmt.Errorf("volunteer %d: %w", n, err)
+			}
+			v[key] = append(v[key], lang)
+		}
+	}
+	return v, nil
+}
+
+// may reports whether who may take and answer an item in lang.
+func (v Volunteers) may(who Address, lang knowledge.Lang) bool {
+	if len(v) == 0 {
+		return true
+	}
+	langs, ok := v[who.Key()]
+	return ok && (len(langs) == 0 || slices.Contains(langs, lang))
 }
 
 // Desk says where each language's questions go: a volunteers' group per
@@ -165,6 +209,9 @@ func (cs *Conversations) deskButton(ctx context.Context, ev Event) ([]Reply, []D
 		if err != nil || it == nil {
 			return nil, nil, err
 		}
+		if !cs.volunteers.may(ev.From, it.Lang) {
+			return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.not_volunteer"}}, nil, nil
+		}
 		if it.State == DeskTaken || it.State == DeskAnswered {
 			return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.already", Data: map[string]any{"ID": id, "Name": it.Volunteer}}}, nil, nil
 		}
@@ -178,6 +225,9 @@ func (cs *Conversations) deskButton(ctx context.Context, ev Event) ([]Reply, []D
 		it, err := cs.deskItem(ctx, id)
 		if err != nil || it == nil {
 			return nil, nil, err
+		}
+		if !cs.volunteers.may(ev.From, it.Lang) {
+			return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.not_volunteer"}}, nil, nil
 		}
 		it.State = DeskClosed
 		if err := cs.store.SaveDeskItem(ctx, *it); err != nil {
@@ -201,6 +251,9 @@ func (cs *Conversations) deskMessage(ctx context.Context, ev Event) (replies []R
 		it, err := cs.deskItem(ctx, id)
 		if err != nil || it == nil {
 			return nil, nil, it == nil && err == nil, err
+		}
+		if !cs.volunteers.may(ev.From, it.Lang) {
+			return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.not_volunteer"}}, nil, true, nil
 		}
 		if it.Volunteer == "" {
 			it.Volunteer = ev.Name
@@ -258,4 +311,45 @@ func (cs *Conversations) deskList(ctx context.Context) ([]Reply, error) {
 
 func redactedQuestion(text string) string {
 	return privacy.Redact(firstRunes(strings.TrimSpace(text), MaxInputRunes))
+}
+
+// RemindDesk posts again the cards nobody took within after (LOA_DESK_REMIND),
+// at most once per after each, and tells each waiting citizen once that
+// their question still waits. serve calls it every minute.
+func (cs *Conversations) RemindDesk(ctx context.Context, after time.Duration) error {
+	items, err := cs.store.DeskItems(ctx, DeskOpen)
+	if err != nil {
+		return fmt.Errorf("remind the desk: %w", err)
+	}
+	now := cs.now()
+	var errs []error
+	for _, it := range items {
+		last := it.Created
+		if it.Reminded.After(last) {
+			last = it.Reminded
+		}
+		if now.Sub(last) < after {
+			continue
+		}
+		to, ok := cs.desk.For(it.Lang)
+		if !ok {
+			continue
+		}
+		card := it
+		if err := cs.Send(ctx, to, []Reply{{Kind: KindDeskCard, Lang: knowledge.Vietnamese, Desk: &card, Message: "desk.reminder"}}); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !it.Told {
+			if err := cs.Send(ctx, it.From, []Reply{{Kind: KindText, Lang: it.Lang, Message: "desk.waiting"}}); err != nil {
+				errs = append(errs, err)
+			}
+			it.Told = true
+		}
+		it.Reminded = now
+		if err := cs.store.SaveDeskItem(ctx, it); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -137,8 +137,8 @@ func (s *Store) AddDeskItem(ctx context.Context, it bot.DeskItem) (int64, error)
 
 // SaveDeskItem implements bot.Store.
 func (s *Store) SaveDeskItem(ctx context.Context, it bot.DeskItem) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE desk_items SET state = ?, volunteer = ?, taken = ?, answered = ? WHERE id = ?`,
-		string(it.State), it.Volunteer, millis(it.Taken), millis(it.Answered), it.ID)
+	res, err := s.db.ExecContext(ctx, `UPDATE desk_items SET state = ?, volunteer = ?, taken = ?, answered = ?, reminded = ?, told = ? WHERE id = ?`,
+		string(it.State), it.Volunteer, millis(it.Taken), millis(it.Answered), millis(it.Reminded), it.Told, it.ID)
 	if err != nil {
 		return fmt.Errorf("save desk item: %w", err)
 	}
@@ -170,7 +170,7 @@ func (s *Store) DeskItems(ctx context.Context, states ...bot.DeskState) ([]bot.D
 }
 
 func (s *Store) deskItems(ctx context.Context, where string, args ...any) ([]bot.DeskItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, channel, user_id, chat, grp, lang, question, card, voice_ref, state, volunteer, created, taken, answered FROM desk_items `+where+` ORDER BY id`, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, channel, user_id, chat, grp, lang, question, card, voice_ref, state, volunteer, created, taken, answered, reminded, told FROM desk_items `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read desk items: %w", err)
 	}
@@ -179,12 +179,12 @@ func (s *Store) deskItems(ctx context.Context, where string, args ...any) ([]bot
 	for rows.Next() {
 		var it bot.DeskItem
 		var lang, state string
-		var created, taken, answered int64
-		if err := rows.Scan(&it.ID, &it.From.Channel, &it.From.User, &it.From.Chat, &it.From.Group, &lang, &it.Question, &it.Card, &it.VoiceRef, &state, &it.Volunteer, &created, &taken, &answered); err != nil {
+		var created, taken, answered, reminded int64
+		if err := rows.Scan(&it.ID, &it.From.Channel, &it.From.User, &it.From.Chat, &it.From.Group, &lang, &it.Question, &it.Card, &it.VoiceRef, &state, &it.Volunteer, &created, &taken, &answered, &reminded, &it.Told); err != nil {
 			return nil, fmt.Errorf("read desk items: %w", err)
 		}
 		it.Lang, it.State = knowledge.Lang(lang), bot.DeskState(state)
-		it.Created, it.Taken, it.Answered = fromMillis(created), fromMillis(taken), fromMillis(answered)
+		it.Created, it.Taken, it.Answered, it.Reminded = fromMillis(created), fromMillis(taken), fromMillis(answered), fromMillis(reminded)
 		out = append(out, it)
 	}
 	if err := rows.Err(); err != nil {

@@ -20,6 +20,9 @@ func (r renderer) desk(rep bot.Reply) message {
 	case bot.KindDeskCard:
 		head := r.t(lang, "desk.card", map[string]any{"ID": it.ID, "Lang": it.Lang.Name(), "State": r.t(lang, "desk.state."+string(it.State), map[string]any{"Name": it.Volunteer})})
 		body := fmt.Sprintf("<b>%s</b>\n\n%s", esc(head), esc(it.Question))
+		if rep.Message == "desk.reminder" {
+			body = "⏰ " + esc(r.t(lang, "desk.reminder", nil)) + "\n" + body
+		}
 		if it.Card != "" {
 			body += "\n\n" + esc(r.t(lang, "desk.card_shown", map[string]any{"ID": it.Card}))
 		}

@@ -47,8 +47,10 @@ type Config struct {
 	Transcriber bot.Transcriber
 	// Speaker reads cards aloud (speech.Chain); nil: no Listen button.
 	Speaker bot.Speaker
-	// Desk is where questions for people go (LOA_DESK_CHATS).
-	Desk bot.Desk
+	// Desk is where questions for people go (LOA_DESK_CHATS); Volunteers
+	// may take and answer them.
+	Desk       bot.Desk
+	Volunteers bot.Volunteers
 	// Reviewers may use /review; their decisions go to Reviews.
 	Reviewers review.Reviewers
 	Reviews   review.Store
@@ -116,7 +118,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 	})
 	a.talk = cfg.Conversations
 	if a.talk == nil {
-		a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger, Reviewers: cfg.Reviewers, Reviews: cfg.Reviews, Transcriber: cfg.Transcriber, Speaker: cfg.Speaker, Desk: cfg.Desk})
+		a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger, Reviewers: cfg.Reviewers, Reviews: cfg.Reviews, Transcriber: cfg.Transcriber, Speaker: cfg.Speaker, Desk: cfg.Desk, Volunteers: cfg.Volunteers})
 	}
 	a.talk.Attach(channel, a)
 	a.gate = newJournalGate()
@@ -228,6 +230,10 @@ func (a *Adapter) stateError(op string, err error) {
 		a.log.Error("telegram: state store failing; answering without it", "op", op, "err", err)
 	}
 }
+
+// Conversations returns the conversations the adapter runs, for the
+// work that reaches users unprompted (desk reminders).
+func (a *Adapter) Conversations() *bot.Conversations { return a.talk }
 
 // Health reports whether the state store worked lately; nil when it did.
 func (a *Adapter) Health() error { return a.health.err() }

@@ -34,7 +34,8 @@ Usage:
   loa content apply-reviews [--content DIR] [--db loa.db]   write reviewers' decisions into the files
   loa serve  [--content DIR]          the Telegram bot; settings from the environment (README)
   loa telegram-fake [--addr 127.0.0.1:8081] [--user 1001]   a fake Bot API to try serve with
-  loa doctor [--content DIR]          check the content and every service configured (LLM, Telegram, LOA_DB)
+  loa doctor [--content DIR]          check the content and every service configured (LLM, speech, Telegram, LOA_DB)
+  loa desk   list [--all] | show ID | close ID  [--db loa.db]   the volunteer desk's items
 
 Languages: vi (Vietnamese), hmn (H'Mông), dao (Dao, ium), tay (Tày, tyz), giay (Giáy, pcc).
 Environment: LOA_CONTENT_DIR is the default for --content (built-in content when empty).
@@ -115,6 +116,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runTelegramFake(ctx, rest, stdin, stdout, stderr)
 	case "doctor":
 		return runDoctor(ctx, rest, stdout, stderr)
+	case "desk":
+		return runDesk(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

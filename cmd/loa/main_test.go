@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"loa/bot"
 	"loa/content"
 	"loa/knowledge"
 	"loa/llm/llmtest"
 	"loa/locales"
+	"loa/sqlite"
 )
 
 // runLoa runs one command line as the binary would, with piped input.
@@ -287,5 +291,30 @@ func TestDoctor(t *testing.T) {
 	fake.FailAudio(llmtest.AudioFault{Status: 500, Body: `{"error":"sk-stt-secret is wrong"}`})
 	if code, out, _ := runLoa(t, "", "doctor"); code != exitFailure || !strings.Contains(out, "FAIL speech recognition") || strings.Contains(out, "sk-stt-secret") {
 		t.Errorf("a failing speech server: exit %d\n%s", code, out)
+	}
+}
+
+func TestDeskCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "loa.db")
+	store, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := store.AddDeskItem(context.Background(), bot.DeskItem{From: bot.Address{Channel: "telegram", User: "9", Chat: "9"}, Lang: "hmn", Question: "ua li cas thiaj tau ntawv yug menyuam", State: bot.DeskOpen, Created: time.Now()})
+	store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runLoa(t, "", "desk", "--db", db, "list"); code != exitOK || !strings.Contains(out, "ua li cas") || !strings.Contains(out, "open") {
+		t.Errorf("list: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, _ := runLoa(t, "", "desk", "--db", db, "close", fmt.Sprint(id)); code != exitOK || !strings.Contains(out, "closed") {
+		t.Errorf("close: exit %d\n%s", code, out)
+	}
+	if code, out, _ := runLoa(t, "", "desk", "--db", db, "list"); code != exitOK || strings.Contains(out, "ua li cas") {
+		t.Errorf("a closed item is still listed:\n%s", out)
+	}
+	if code, _, errOut := runLoa(t, "", "desk", "--db", db, "show", "x"); code != exitUsage || !strings.Contains(errOut, "not an item id") {
+		t.Errorf("show x: exit %d %s", code, errOut)
 	}
 }

@@ -42,6 +42,8 @@ type serveConfig struct {
 	grace         time.Duration
 	reviewers     review.Reviewers
 	desk          bot.Desk
+	volunteers    bot.Volunteers
+	deskRemind    time.Duration
 	logLevel      slog.Level
 }
 
@@ -82,6 +84,25 @@ func serveConfigFromEnv() (serveConfig, error) {
 		return c, usageError{"LOA_DESK_CHATS: " + err.Error()}
 	}
 	c.desk = desk
+	volunteers := os.Getenv("LOA_VOLUNTEERS")
+	if path := os.Getenv("LOA_VOLUNTEERS_FILE"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return c, usageError{fmt.Sprintf("LOA_VOLUNTEERS_FILE: %v", err)}
+		}
+		volunteers += "\n" + string(data)
+	}
+	if c.volunteers, err = bot.ParseVolunteers(volunteers); err != nil {
+		return c, usageError{"LOA_VOLUNTEERS: " + err.Error()}
+	}
+	c.deskRemind = 2 * time.Hour
+	if v := os.Getenv("LOA_DESK_REMIND"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute {
+			return c, usageError{fmt.Sprintf("LOA_DESK_REMIND=%q: want a duration of a minute or more, such as 2h", v)}
+		}
+		c.deskRemind = d
+	}
 	reviewers, err := review.ParseReviewers(list)
 	if err != nil {
 		return c, usageError{"LOA_REVIEWERS: " + err.Error()}
@@ -168,7 +189,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	limits.Global = rate.Limit(cfg.sendRate)
 	adapter, err := telegram.New(ctx, telegram.Config{
 		Token: cfg.token, ServerURL: cfg.apiURL, Limits: limits, Logger: log, Metrics: telegram.NewMetrics(reg),
-		Reviewers: cfg.reviewers, Reviews: store, Transcriber: listener, Speaker: speaker, Desk: cfg.desk,
+		Reviewers: cfg.reviewers, Reviews: store, Transcriber: listener, Speaker: speaker, Desk: cfg.desk, Volunteers: cfg.volunteers,
 	}, bot.New(kb, coreOpts...), kb, store, cat)
 	if err != nil {
 		return err
@@ -182,6 +203,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	pruned := make(chan struct{})
 	go func() { pruneLoop(pruneCtx, store, cfg.retention, log); close(pruned) }()
 	defer func() { stopPrune(); <-pruned }() // before the store closes
+	if len(cfg.desk) > 0 {
+		reminded := make(chan struct{})
+		go func() { remindLoop(pruneCtx, adapter.Conversations(), cfg.deskRemind, log); close(reminded) }()
+		defer func() { stopPrune(); <-reminded }()
+	}
 	defer adapter.Close()
 
 	log.Info("loa: serving", "procedures", len(kb.Content().Procedures), "admin", cfg.adminAddr, "webhook", cfg.webhookURL != "", "llm", draft != nil)
@@ -241,6 +267,22 @@ func startAdmin(addr string, reg *prometheus.Registry, health func() error, log 
 }
 
 // pruneLoop deletes logged questions and feedback past retention, daily.
+// remindLoop posts again, every minute, the desk items nobody took.
+func remindLoop(ctx context.Context, talk *bot.Conversations, after time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if err := talk.RemindDesk(ctx, after); err != nil && ctx.Err() == nil {
+			log.Error("loa: desk reminders", "err", err)
+		}
+	}
+}
+
 func pruneLoop(ctx context.Context, store bot.Store, retention time.Duration, log *slog.Logger) {
 	for {
 		n, err := store.Prune(ctx, time.Now().Add(-retention))

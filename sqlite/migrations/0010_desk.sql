@@ -14,7 +14,9 @@ CREATE TABLE desk_items (
 	volunteer TEXT    NOT NULL DEFAULT '',
 	created   INTEGER NOT NULL,
 	taken     INTEGER NOT NULL DEFAULT 0,
-	answered  INTEGER NOT NULL DEFAULT 0
+	answered  INTEGER NOT NULL DEFAULT 0,
+	reminded  INTEGER NOT NULL DEFAULT 0, -- when the card was last posted again
+	told      INTEGER NOT NULL DEFAULT 0  -- the citizen was told once that it waits
 );
 CREATE INDEX desk_items_state ON desk_items (state, id);
 -- What "ask a person" hands on: the last question (redacted) and voice note.

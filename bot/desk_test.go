@@ -1,0 +1,102 @@
+package bot
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"loa/knowledge"
+)
+
+// sent collects what the core sends unprompted.
+type sent struct {
+	mu  sync.Mutex
+	out map[string][]Reply // by chat
+}
+
+func (s *sent) Send(_ context.Context, to Address, replies []Reply) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.out[to.Chat] = append(s.out[to.Chat], replies...)
+	return nil
+}
+
+func (s *sent) to(chat string) []Reply {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.out[chat]
+}
+
+func TestDeskReminders(t *testing.T) {
+	c, clk, _ := newCore(t)
+	store := NewMemoryStore()
+	desk, _ := ParseDesk("*:-100")
+	cs := NewConversations(c, store, ConversationConfig{Desk: desk, Now: clk.now})
+	out := &sent{out: map[string][]Reply{}}
+	cs.Attach("telegram", out)
+	citizen := Address{Channel: "telegram", User: "7", Chat: "7"}
+	handle := func(ev Event) Response {
+		ev.From = citizen
+		resp, err := cs.Handle(t.Context(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	if resp := handle(Event{Kind: EventMessage, Input: Input{Text: "thoi tiet sa pa ngay mai"}}); !resp.Replies[len(resp.Replies)-1].AskPerson {
+		t.Fatalf("no 'ask a person' on %+v", resp.Replies)
+	}
+	if resp := handle(Event{Kind: EventButton, Button: ButtonConsent()}); len(resp.Also) != 1 || resp.Also[0].To.Chat != "-100" {
+		t.Fatalf("escalation: %+v", resp)
+	}
+
+	remind := func() {
+		if err := cs.RemindDesk(t.Context(), 2*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.t = clk.t.Add(time.Hour)
+	remind()
+	if n := len(out.to("-100")); n != 0 {
+		t.Errorf("reminded after an hour: %d", n)
+	}
+	clk.t = clk.t.Add(90 * time.Minute)
+	remind()
+	remind() // twice in the same minute: once
+	if n, told := len(out.to("-100")), len(out.to("7")); n != 1 || told != 1 || out.to("7")[0].Message != "desk.waiting" {
+		t.Errorf("after 2.5 hours: %d reminders, citizen told %d times", n, told)
+	}
+	clk.t = clk.t.Add(2 * time.Hour)
+	remind()
+	if n, told := len(out.to("-100")), len(out.to("7")); n != 2 || told != 1 {
+		t.Errorf("after 4.5 hours: %d reminders, citizen told %d times (once is enough)", n, told)
+	}
+}
+
+func TestDeskVolunteersOnly(t *testing.T) {
+	c, _, _ := newCore(t)
+	store := NewMemoryStore()
+	desk, _ := ParseDesk("*:-100")
+	volunteers, err := ParseVolunteers("11:hmn, 12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := NewConversations(c, store, ConversationConfig{Desk: desk, Volunteers: volunteers})
+	id, _ := store.AddDeskItem(t.Context(), DeskItem{From: Address{Channel: "telegram", User: "7", Chat: "7"}, Lang: knowledge.Vietnamese, Question: "?", State: DeskOpen})
+	press := func(user string) string {
+		resp, err := cs.Handle(t.Context(), Event{From: Address{Channel: "telegram", User: user, Chat: "-100", Group: true}, Kind: EventButton, Button: ButtonTake(id), Name: user})
+		if err != nil || len(resp.Replies) != 1 {
+			t.Fatalf("%+v %v", resp, err)
+		}
+		return resp.Replies[0].Message
+	}
+	for user, want := range map[string]string{"13": "desk.not_volunteer", "11": "desk.not_volunteer", "12": "desk.taken"} {
+		if got := press(user); got != want {
+			t.Errorf("user %s (Vietnamese item): %s, want %s", user, got, want)
+		}
+	}
+	if _, err := ParseVolunteers("abc"); err == nil {
+		t.Error("a volunteer without an id accepted")
+	}
+}
