@@ -32,6 +32,7 @@ type DeskItem struct {
 	Question  string         // redacted: personal numbers never leave the citizen's chat
 	Card      string         // the procedure last shown to them, if any
 	VoiceRef  string         // a voice note Loa could not listen to, if any
+	Suggested string         // a reply drafted from the content (fact-guarded), for a volunteer to check
 	State     DeskState
 	Volunteer string // who took it, by name
 	Created   time.Time
@@ -136,6 +137,9 @@ func ButtonTake(id int64) string { return "dt:" + strconv.FormatInt(id, 10) }
 // ButtonNotOurs says a desk item is not the desk's area.
 func ButtonNotOurs(id int64) string { return "dx:" + strconv.FormatInt(id, 10) }
 
+// ButtonSendSuggested relays a desk card's suggested reply as it is.
+func ButtonSendSuggested(id int64) string { return "ds:" + strconv.FormatInt(id, 10) }
+
 // ButtonReplyToDesk is the first button of a volunteer's answer: replying
 // to that message reaches the volunteer's thread.
 func ButtonReplyToDesk(id int64) string { return "dr:" + strconv.FormatInt(id, 10) }
@@ -192,6 +196,14 @@ func (cs *Conversations) escalate(ctx context.Context, s *Session, from Address)
 		return []Reply{message("desk.nothing")}, nil, nil
 	}
 	it := DeskItem{From: from, Lang: lang, Question: s.Asked, Card: s.Last, VoiceRef: s.VoiceRef, State: DeskOpen, Created: cs.now()}
+	if it.Card != "" && it.Question != "" {
+		// The volunteers' work starts from the content: a draft they check.
+		if text, _, err := cs.core.DraftReply(ctx, it.Question, it.Card, lang); err == nil {
+			it.Suggested = text
+		} else if !errors.Is(err, ErrNoDrafter) {
+			cs.log.Warn("desk: no suggested reply", "err", err)
+		}
+	}
 	id, err := cs.store.AddDeskItem(ctx, it)
 	if err != nil {
 		return nil, nil, fmt.Errorf("keep the question for the volunteers: %w", err)
@@ -220,6 +232,17 @@ func (cs *Conversations) deskButton(ctx context.Context, ev Event) ([]Reply, []D
 			return nil, nil, err
 		}
 		return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.taken", Data: map[string]any{"ID": id, "Name": ev.Name}}}, nil, nil
+	}
+	if id, ok := deskRef(ev.Button, "ds"); ok {
+		it, err := cs.deskItem(ctx, id)
+		if err != nil || it == nil || it.Suggested == "" {
+			return nil, nil, err
+		}
+		if !cs.volunteers.may(ev.From, it.Lang) {
+			return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.not_volunteer"}}, nil, nil
+		}
+		replies, also, err := cs.relay(ctx, it, ev.Name, it.Suggested)
+		return replies, also, err
 	}
 	if id, ok := deskRef(ev.Button, "dx"); ok {
 		it, err := cs.deskItem(ctx, id)
@@ -255,16 +278,8 @@ func (cs *Conversations) deskMessage(ctx context.Context, ev Event) (replies []R
 		if !cs.volunteers.may(ev.From, it.Lang) {
 			return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.not_volunteer"}}, nil, true, nil
 		}
-		if it.Volunteer == "" {
-			it.Volunteer = ev.Name
-		}
-		it.State, it.Answered = DeskAnswered, cs.now()
-		if err := cs.store.SaveDeskItem(ctx, *it); err != nil {
-			return nil, nil, true, err
-		}
-		answer := Reply{Kind: KindVolunteer, Lang: it.Lang, Text: text, Desk: it, Data: map[string]any{"Name": ev.Name}}
-		done := Reply{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.relayed", Data: map[string]any{"ID": id}}
-		return []Reply{done}, []Delivery{{To: it.From, Replies: []Reply{answer}}}, true, nil
+		replies, also, err := cs.relay(ctx, it, ev.Name, text)
+		return replies, also, true, err
 	}
 	if id, isAnswer := deskRef(ev.Quoted, "dr"); isAnswer && !ev.From.Group {
 		it, err := cs.deskItem(ctx, id)
@@ -279,6 +294,20 @@ func (cs *Conversations) deskMessage(ctx context.Context, ev Event) (replies []R
 		return []Reply{message("desk.forwarded")}, []Delivery{{To: to, Replies: []Reply{more}}}, true, nil
 	}
 	return nil, nil, false, nil
+}
+
+// relay sends a volunteer's answer to the citizen, labelled as one.
+func (cs *Conversations) relay(ctx context.Context, it *DeskItem, name, text string) ([]Reply, []Delivery, error) {
+	if it.Volunteer == "" {
+		it.Volunteer = name
+	}
+	it.State, it.Answered = DeskAnswered, cs.now()
+	if err := cs.store.SaveDeskItem(ctx, *it); err != nil {
+		return nil, nil, err
+	}
+	answer := Reply{Kind: KindVolunteer, Lang: it.Lang, Text: text, Desk: it, Data: map[string]any{"Name": name}}
+	done := Reply{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.relayed", Data: map[string]any{"ID": it.ID}}
+	return []Reply{done}, []Delivery{{To: it.From, Replies: []Reply{answer}}}, nil
 }
 
 func (cs *Conversations) deskItem(ctx context.Context, id int64) (*DeskItem, error) {

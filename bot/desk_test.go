@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -98,5 +99,39 @@ func TestDeskVolunteersOnly(t *testing.T) {
 	}
 	if _, err := ParseVolunteers("abc"); err == nil {
 		t.Error("a volunteer without an id accepted")
+	}
+}
+
+// With an LLM, the desk card carries a reply drafted from the last card,
+// fact-guarded; a volunteer can send it as it is.
+func TestDeskSuggestedReply(t *testing.T) {
+	base, _, _ := newCore(t)
+	c := New(base.kb, WithDrafter(drafterFunc(func(string, *knowledge.Procedure) (string, error) {
+		return "Bác mang giấy chứng sinh đến UBND xã. Lệ phí 75.000 đồng.", nil // the fee is invented
+	})))
+	store := NewMemoryStore()
+	desk, _ := ParseDesk("*:-100")
+	cs := NewConversations(c, store, ConversationConfig{Desk: desk})
+	citizen := Address{Channel: "telegram", User: "7", Chat: "7"}
+	for _, ev := range []Event{
+		{Kind: EventButton, Button: ButtonCard("birth-registration")},
+		{Kind: EventMessage, Input: Input{Text: "con toi sinh o nuoc ngoai ve thi lam sao"}},
+	} {
+		ev.From = citizen
+		if _, err := cs.Handle(t.Context(), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, err := cs.Handle(t.Context(), Event{From: citizen, Kind: EventButton, Button: ButtonConsent()})
+	if err != nil || len(resp.Also) != 1 {
+		t.Fatalf("%+v %v", resp, err)
+	}
+	it := resp.Also[0].Replies[0].Desk
+	if !strings.Contains(it.Suggested, "UBND xã") || strings.Contains(it.Suggested, "75.000") {
+		t.Fatalf("suggestion not guarded: %q", it.Suggested)
+	}
+	resp, err = cs.Handle(t.Context(), Event{From: Address{Channel: "telegram", User: "12", Chat: "-100", Group: true}, Kind: EventButton, Button: ButtonSendSuggested(it.ID), Name: "Mai"})
+	if err != nil || len(resp.Also) != 1 || resp.Also[0].To.Chat != "7" || resp.Also[0].Replies[0].Text != it.Suggested {
+		t.Fatalf("sending the suggestion: %+v %v", resp, err)
 	}
 }

@@ -127,8 +127,8 @@ func (s *Store) SaveSession(ctx context.Context, key string, sess bot.Session) e
 
 // AddDeskItem implements bot.Store.
 func (s *Store) AddDeskItem(ctx context.Context, it bot.DeskItem) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO desk_items (channel, user_id, chat, grp, lang, question, card, voice_ref, state, volunteer, created, taken, answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		it.From.Channel, it.From.User, it.From.Chat, it.From.Group, string(it.Lang), it.Question, it.Card, it.VoiceRef, string(it.State), it.Volunteer, millis(it.Created), millis(it.Taken), millis(it.Answered))
+	res, err := s.db.ExecContext(ctx, `INSERT INTO desk_items (channel, user_id, chat, grp, lang, question, card, voice_ref, suggested, state, volunteer, created, taken, answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		it.From.Channel, it.From.User, it.From.Chat, it.From.Group, string(it.Lang), it.Question, it.Card, it.VoiceRef, it.Suggested, string(it.State), it.Volunteer, millis(it.Created), millis(it.Taken), millis(it.Answered))
 	if err != nil {
 		return 0, fmt.Errorf("add desk item: %w", err)
 	}
@@ -170,7 +170,7 @@ func (s *Store) DeskItems(ctx context.Context, states ...bot.DeskState) ([]bot.D
 }
 
 func (s *Store) deskItems(ctx context.Context, where string, args ...any) ([]bot.DeskItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, channel, user_id, chat, grp, lang, question, card, voice_ref, state, volunteer, created, taken, answered, reminded, told FROM desk_items `+where+` ORDER BY id`, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, channel, user_id, chat, grp, lang, question, card, voice_ref, suggested, state, volunteer, created, taken, answered, reminded, told FROM desk_items `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read desk items: %w", err)
 	}
@@ -180,7 +180,7 @@ func (s *Store) deskItems(ctx context.Context, where string, args ...any) ([]bot
 		var it bot.DeskItem
 		var lang, state string
 		var created, taken, answered, reminded int64
-		if err := rows.Scan(&it.ID, &it.From.Channel, &it.From.User, &it.From.Chat, &it.From.Group, &lang, &it.Question, &it.Card, &it.VoiceRef, &state, &it.Volunteer, &created, &taken, &answered, &reminded, &it.Told); err != nil {
+		if err := rows.Scan(&it.ID, &it.From.Channel, &it.From.User, &it.From.Chat, &it.From.Group, &lang, &it.Question, &it.Card, &it.VoiceRef, &it.Suggested, &state, &it.Volunteer, &created, &taken, &answered, &reminded, &it.Told); err != nil {
 			return nil, fmt.Errorf("read desk items: %w", err)
 		}
 		it.Lang, it.State = knowledge.Lang(lang), bot.DeskState(state)

@@ -96,13 +96,13 @@ func deskItems(t *testing.T, s bot.Store) {
 	ctx := context.Background()
 	from := bot.Address{Channel: "telegram", User: "5", Chat: "5"}
 	at := time.UnixMilli(time.Now().UnixMilli())
-	id, err := s.AddDeskItem(ctx, bot.DeskItem{From: from, Lang: knowledge.Hmong, Question: "ua li cas", Card: "id-card", VoiceRef: "v1", State: bot.DeskOpen, Created: at})
+	id, err := s.AddDeskItem(ctx, bot.DeskItem{From: from, Lang: knowledge.Hmong, Question: "ua li cas", Card: "id-card", VoiceRef: "v1", Suggested: "Mus rau xã", State: bot.DeskOpen, Created: at})
 	if err != nil {
 		t.Fatal(err)
 	}
 	second, _ := s.AddDeskItem(ctx, bot.DeskItem{From: from, Lang: knowledge.Vietnamese, Question: "hỏi", State: bot.DeskOpen, Created: at})
 	it, ok, err := s.DeskItem(ctx, id)
-	if err != nil || !ok || it.ID != id || it.From != from || it.Lang != knowledge.Hmong || it.Question != "ua li cas" || it.Card != "id-card" || it.VoiceRef != "v1" || !it.Created.Equal(at) || !it.Taken.IsZero() {
+	if err != nil || !ok || it.ID != id || it.From != from || it.Lang != knowledge.Hmong || it.Question != "ua li cas" || it.Card != "id-card" || it.VoiceRef != "v1" || it.Suggested != "Mus rau xã" || !it.Created.Equal(at) || !it.Taken.IsZero() {
 		t.Fatalf("%+v %v %v", it, ok, err)
 	}
 	it.State, it.Volunteer, it.Taken = bot.DeskTaken, "Lò Thị Mai", at.Add(time.Minute)

@@ -29,11 +29,16 @@ func (r renderer) desk(rep bot.Reply) message {
 		if it.VoiceRef != "" {
 			body += "\n\n🎙 " + esc(r.t(lang, "desk.voice", nil))
 		}
-		body += "\n\n<i>" + esc(r.t(lang, "desk.how", nil)) + "</i>"
-		return message{HTML: body, Keyboard: [][]models.InlineKeyboardButton{{
+		keyboard := [][]models.InlineKeyboardButton{{
 			{Text: r.t(lang, "button.take", nil), CallbackData: bot.ButtonTake(it.ID)},
 			{Text: r.t(lang, "button.not_ours", nil), CallbackData: bot.ButtonNotOurs(it.ID)},
-		}}}
+		}}
+		if it.Suggested != "" {
+			body += "\n\n💡 <b>" + esc(r.t(lang, "desk.suggested", nil)) + "</b>\n" + esc(it.Suggested)
+			keyboard = append(keyboard, []models.InlineKeyboardButton{{Text: r.t(lang, "button.send_suggested", nil), CallbackData: bot.ButtonSendSuggested(it.ID)}})
+		}
+		body += "\n\n<i>" + esc(r.t(lang, "desk.how", nil)) + "</i>"
+		return message{HTML: body, Keyboard: keyboard}
 	case bot.KindVolunteer:
 		head := r.t(lang, "desk.answer", rep.Data)
 		return message{HTML: "<b>🙋 " + esc(head) + "</b>\n\n" + esc(rep.Text) + "\n\n<i>" + esc(r.t(lang, "desk.reply_here", nil)) + "</i>", Keyboard: [][]models.InlineKeyboardButton{

@@ -10,6 +10,7 @@ CREATE TABLE desk_items (
 	question  TEXT    NOT NULL,
 	card      TEXT    NOT NULL DEFAULT '',
 	voice_ref TEXT    NOT NULL DEFAULT '',
+	suggested TEXT    NOT NULL DEFAULT '', -- a reply drafted from the content, for a volunteer to check
 	state     TEXT    NOT NULL,
 	volunteer TEXT    NOT NULL DEFAULT '',
 	created   INTEGER NOT NULL,
