@@ -258,8 +258,12 @@ func (cs *Conversations) command(ctx context.Context, s *Session, ev Event) (Res
 	case CommandHuman:
 		return Response{Replies: cs.askConsent(s)}, nil
 	case CommandDesk:
-		if !ev.From.Group || len(cs.desk) == 0 {
+		if !ev.From.Group {
 			return Response{Replies: []Reply{message("desk.none")}}, nil
+		}
+		if !cs.desk.Has(ev.From.Chat) {
+			// Setting a desk up starts here: the group learns its chat id.
+			return Response{Replies: []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.setup", Data: map[string]any{"Chat": ev.From.Chat}}}}, nil
 		}
 		replies, err := cs.deskList(ctx)
 		return Response{Replies: replies}, err

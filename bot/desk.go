@@ -116,6 +116,16 @@ func ParseDesk(s string) (Desk, error) {
 	return d, nil
 }
 
+// Has reports whether chat is one of the desk's groups.
+func (d Desk) Has(chat string) bool {
+	for _, a := range d {
+		if a.Chat == chat {
+			return true
+		}
+	}
+	return false
+}
+
 // For returns the group a language's questions go to.
 func (d Desk) For(lang knowledge.Lang) (Address, bool) {
 	if a, ok := d[string(lang)]; ok {

@@ -135,3 +135,13 @@ func TestDeskSuggestedReply(t *testing.T) {
 		t.Fatalf("sending the suggestion: %+v %v", resp, err)
 	}
 }
+
+func TestDeskSetup(t *testing.T) {
+	c, _, _ := newCore(t)
+	desk, _ := ParseDesk("vi:-100")
+	cs := NewConversations(c, NewMemoryStore(), ConversationConfig{Desk: desk})
+	resp, err := cs.Handle(t.Context(), Event{From: Address{Channel: "telegram", User: "1", Chat: "-555", Group: true}, Kind: EventCommand, Command: CommandDesk})
+	if err != nil || len(resp.Replies) != 1 || resp.Replies[0].Message != "desk.setup" || resp.Replies[0].Data["Chat"] != "-555" {
+		t.Errorf("/desk in a group that is no desk yet: %+v %v", resp, err)
+	}
+}
