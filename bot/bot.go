@@ -81,6 +81,9 @@ type Session struct {
 	// voice note Loa could not listen to: what "ask a person" hands on.
 	Asked    string
 	VoiceRef string
+	// Person, on a shared phone, is the villager being helped now
+	// (/newperson): their turns use a session of their own.
+	Person string
 }
 
 // Core answers messages. It is safe for concurrent use; each Session must

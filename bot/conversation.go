@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -150,9 +151,20 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 		return Response{Lang: knowledge.Vietnamese}, fmt.Errorf("wait for the user's previous message: %w", err)
 	}
 	defer unlock()
-	s, err := cs.store.LoadSession(ctx, key)
+	if ev.Kind == EventCommand && (ev.Command == CommandNewPerson || ev.Command == CommandDone) {
+		return cs.sharedPhone(ctx, key, ev)
+	}
+	phone, err := cs.store.LoadSession(ctx, key)
 	if err != nil {
 		cs.stateError("session", err)
+	}
+	s := phone
+	if phone.Person != "" {
+		// A villager on a volunteer's phone: their own context and history.
+		key = personKey(key, phone.Person)
+		if s, err = cs.store.LoadSession(ctx, key); err != nil {
+			cs.stateError("session", err)
+		}
 	}
 	var resp Response
 	switch ev.Kind {
@@ -243,6 +255,48 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 		}
 	}
 	return resp, nil
+}
+
+func personKey(key, person string) string { return key + "/person/" + person }
+
+// sharedPhone answers /newperson [lang] and /done: on a volunteer's phone,
+// each villager helped gets a fresh session, forgotten at /done, so their
+// questions, context and desk items never mix.
+func (cs *Conversations) sharedPhone(ctx context.Context, key string, ev Event) (Response, error) {
+	phone, err := cs.store.LoadSession(ctx, key)
+	if err != nil {
+		cs.stateError("session", err)
+	}
+	if phone.Person != "" {
+		// Forget the villager before: nothing of theirs stays on the phone.
+		if err := cs.store.SaveSession(ctx, personKey(key, phone.Person), Session{}); err != nil {
+			cs.stateError("session", err)
+		}
+	}
+	lang := sessionLang(phone)
+	if ev.Command == CommandDone {
+		was := phone.Person != ""
+		phone.Person = ""
+		if err := cs.store.SaveSession(ctx, key, phone); err != nil {
+			cs.stateError("session", err)
+		}
+		if !was {
+			return Response{Lang: lang, Replies: []Reply{{Kind: KindText, Lang: lang, Message: "person.none"}}}, nil
+		}
+		return Response{Lang: lang, Replies: []Reply{{Kind: KindText, Lang: lang, Message: "person.done"}}}, nil
+	}
+	person := Session{Lang: lang}
+	if l, err := knowledge.ParseLang(strings.TrimSpace(ev.Arg)); err == nil {
+		person.Lang = l
+	}
+	phone.Person = strconv.FormatInt(cs.now().UnixNano(), 36)
+	if err := cs.store.SaveSession(ctx, personKey(key, phone.Person), person); err != nil {
+		cs.stateError("session", err)
+	}
+	if err := cs.store.SaveSession(ctx, key, phone); err != nil {
+		cs.stateError("session", err)
+	}
+	return Response{Lang: person.Lang, Replies: []Reply{{Kind: KindText, Lang: person.Lang, Message: "person.new", Data: map[string]any{"Lang": person.Lang.Name()}}}}, nil
 }
 
 func (cs *Conversations) reviewButton(ctx context.Context, ev Event, action review.Action, ref string) ([]Reply, error) {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -143,5 +144,44 @@ func TestDeskSetup(t *testing.T) {
 	resp, err := cs.Handle(t.Context(), Event{From: Address{Channel: "telegram", User: "1", Chat: "-555", Group: true}, Kind: EventCommand, Command: CommandDesk})
 	if err != nil || len(resp.Replies) != 1 || resp.Replies[0].Message != "desk.setup" || resp.Replies[0].Data["Chat"] != "-555" {
 		t.Errorf("/desk in a group that is no desk yet: %+v %v", resp, err)
+	}
+}
+
+// On a volunteer's phone, each villager's questions stay theirs.
+func TestSharedPhone(t *testing.T) {
+	c, _, _ := newCore(t)
+	store := NewMemoryStore()
+	cs := NewConversations(c, store, ConversationConfig{})
+	phone := Address{Channel: "telegram", User: "50", Chat: "50"}
+	do := func(ev Event) Response {
+		ev.From = phone
+		resp, err := cs.Handle(t.Context(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	say := func(text string) Response { return do(Event{Kind: EventMessage, Input: Input{Text: text}}) }
+	cmd := func(name, arg string) Response { return do(Event{Kind: EventCommand, Command: name, Arg: arg}) }
+
+	if r := cmd(CommandNewPerson, "hmn"); r.Replies[0].Message != "person.new" || r.Lang != knowledge.Hmong {
+		t.Fatalf("/newperson hmn: %+v", r)
+	}
+	if r := say("lam giay khai sinh cho con"); !slices.ContainsFunc(r.Replies, func(r Reply) bool { return r.Kind == KindCard }) {
+		t.Fatalf("first villager's question: %+v", r.Replies)
+	}
+	cmd(CommandNewPerson, "")
+	if r := say("bao nhiêu tiền?"); slices.ContainsFunc(r.Replies, func(r Reply) bool { return r.Kind == KindSection }) {
+		t.Error("the second villager got a follow-up of the first one's card")
+	}
+	if r := cmd(CommandDone, ""); r.Replies[0].Message != "person.done" {
+		t.Errorf("/done: %+v", r)
+	}
+	if r := cmd(CommandDone, ""); r.Replies[0].Message != "person.none" {
+		t.Errorf("/done twice: %+v", r)
+	}
+	s, _ := store.LoadSession(t.Context(), phone.Key())
+	if s.Person != "" || s.Last != "" {
+		t.Errorf("the phone's own session after /done: %+v", s)
 	}
 }

@@ -37,6 +37,9 @@ const (
 	CommandHelp  = "help"
 	CommandHuman = "human" // hand the last question to a person
 	CommandDesk  = "desk"  // in a volunteers' group: the items waiting
+	// On a shared phone: a fresh session for the next villager, and its end.
+	CommandNewPerson = "newperson"
+	CommandDone      = "done"
 )
 
 // Event is one thing a user did, in any channel.

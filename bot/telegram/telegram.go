@@ -488,7 +488,7 @@ func (a *Adapter) addressed(m *models.Message, group bool) (text, cmd string, ok
 }
 
 // commands are the commands Loa answers.
-var commands = map[string]bool{"start": true, "lang": true, "menu": true, "help": true, "ask": true, "review": true, "human": true, "desk": true}
+var commands = map[string]bool{"start": true, "lang": true, "menu": true, "help": true, "ask": true, "review": true, "human": true, "desk": true, "newperson": true, "done": true}
 
 // reply sends replies, folding notices and short texts into the message
 // that follows them, so a user gets few messages.
