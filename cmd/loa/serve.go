@@ -7,11 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"loa/knowledge"
+	"loa/watch"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,6 +47,7 @@ type serveConfig struct {
 	grace         time.Duration
 	reviewers     review.Reviewers
 	desk          bot.Desk
+	editorsChat   string
 	volunteers    bot.Volunteers
 	deskRemind    time.Duration
 	logLevel      slog.Level
@@ -84,6 +90,7 @@ func serveConfigFromEnv() (serveConfig, error) {
 		return c, usageError{"LOA_DESK_CHATS: " + err.Error()}
 	}
 	c.desk = desk
+	c.editorsChat = os.Getenv("LOA_EDITORS_CHAT")
 	volunteers := os.Getenv("LOA_VOLUNTEERS")
 	if path := os.Getenv("LOA_VOLUNTEERS_FILE"); path != "" {
 		data, err := os.ReadFile(path)
@@ -203,6 +210,48 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	pruned := make(chan struct{})
 	go func() { pruneLoop(pruneCtx, store, cfg.retention, log); close(pruned) }()
 	defer func() { stopPrune(); <-pruned }() // before the store closes
+	if common.content != "" {
+		// Editors' saves are live within seconds; a broken edit is refused
+		// and the previous content keeps serving.
+		reload := func(why string) {
+			problems, err := kb.Reload(pruneCtx, os.DirFS(common.content))
+			if err != nil {
+				log.Error("loa: content reload refused", "why", why, "err", err, "problems", problems.Count(knowledge.Error))
+				if cfg.editorsChat != "" {
+					var text strings.Builder
+					for _, p := range problems {
+						if p.Severity == knowledge.Error {
+							fmt.Fprintln(&text, p)
+						}
+					}
+					to := bot.Address{Channel: "telegram", User: cfg.editorsChat, Chat: cfg.editorsChat, Group: strings.HasPrefix(cfg.editorsChat, "-")}
+					_ = adapter.Conversations().Send(pruneCtx, to, []bot.Reply{{Kind: bot.KindText, Lang: knowledge.Vietnamese, Message: "reload.refused", Data: map[string]any{"Problems": text.String()}}})
+				}
+				return
+			}
+			log.Info("loa: content reloaded", "why", why, "procedures", len(kb.Content().Procedures))
+		}
+		watched := make(chan struct{})
+		go func() {
+			if err := watch.Dir(pruneCtx, common.content, 500*time.Millisecond, func() { reload("files changed") }); err != nil {
+				log.Error("loa: content not watched", "err", err)
+			}
+			close(watched)
+		}()
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		go func() {
+			for {
+				select {
+				case <-pruneCtx.Done():
+					return
+				case <-hup:
+					reload("SIGHUP")
+				}
+			}
+		}()
+		defer func() { stopPrune(); signal.Stop(hup); <-watched }()
+	}
 	if len(cfg.desk) > 0 {
 		reminded := make(chan struct{})
 		go func() { remindLoop(pruneCtx, adapter.Conversations(), cfg.deskRemind, log); close(reminded) }()
