@@ -25,7 +25,7 @@ func TestDir(t *testing.T) {
 		}
 	}
 	time.Sleep(100 * time.Millisecond) // the watcher is set up in its goroutine; nothing to await
-	for i := range 5 { // a burst is one change
+	for i := range 5 {                 // a burst is one change
 		os.WriteFile(filepath.Join(dir, "a.md"), []byte{byte(i)}, 0o644)
 	}
 	wait("a burst of writes")
