@@ -10,7 +10,7 @@ import (
 )
 
 // The interfaces Loa's additions plug into. Drafter (draft.go) is the LLM;
-// these are the others. Each has one implementation per dependency, in a
+// these are the others (the volunteer desk is the core's own, desk.go). Each has one implementation per dependency, in a
 // package of its own; the core knows only these.
 
 // Transcriber turns a voice note into text (speech-to-text over an
@@ -29,12 +29,6 @@ type Speaker interface {
 	Speaks(lang knowledge.Lang) bool
 	// Speak returns OGG/Opus audio, as chat apps play voice notes.
 	Speak(ctx context.Context, text string, lang knowledge.Lang) (audio []byte, mime string, err error)
-}
-
-// Escalator hands a question Loa cannot answer to people: the volunteers
-// of the user's commune.
-type Escalator interface {
-	Escalate(ctx context.Context, from Address, question string, lang knowledge.Lang) error
 }
 
 // Sender delivers replies nobody's message asked for just now (a

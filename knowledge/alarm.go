@@ -46,10 +46,6 @@ type Alarm struct {
 	Signs   []string // the groups found, with their words: "fire(khói,cháy)"
 }
 
-// Sounds reports whether the signs reach the threshold with a danger among
-// them.
-func (a Alarm) Sounds() bool { return len(a.Intents) > 0 }
-
 // Weigh adds up the signs in text. A group counts its weight once, one
 // more (further from zero) when it shows two of its words ("nằm im",
 // "không dậy"), and one less when found only in doubtful words.

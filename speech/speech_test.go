@@ -113,14 +113,15 @@ func (f fixedVoice) Speak(context.Context, string, knowledge.Lang) ([]byte, stri
 // BenchmarkEspeakCard measures reading a card aloud with espeak-ng and
 // converting it with ffmpeg: the cost per second of audio and the bytes.
 func BenchmarkEspeakCard(b *testing.B) {
-	if !(Espeak{}).Speaks(knowledge.Vietnamese) {
+	espeak := NewEspeak()
+	if !espeak.Speaks(knowledge.Vietnamese) {
 		b.Skip("espeak-ng and ffmpeg are not installed")
 	}
 	text := "Đăng ký khai sinh. Trẻ mới sinh phải được đăng ký khai sinh trong 60 ngày. Làm ở UBND xã hoặc trên mạng qua VNeID. Miễn phí nếu đăng ký đúng hạn. 1 ngày làm việc."
 	var audio []byte
 	for b.Loop() {
 		var err error
-		if audio, _, err = (Espeak{}).Speak(context.Background(), text, knowledge.Vietnamese); err != nil {
+		if audio, _, err = espeak.Speak(context.Background(), text, knowledge.Vietnamese); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -19,13 +19,20 @@ import (
 
 // Espeak reads Vietnamese aloud with espeak-ng, converted by ffmpeg to
 // OGG/Opus: robotic but intelligible, and always at hand.
-type Espeak struct{}
+type Espeak struct {
+	installed bool // espeak-ng and ffmpeg, looked up once: Speaks runs on every card shown
+}
+
+// NewEspeak returns an Espeak that speaks when both programs are installed.
+func NewEspeak() Espeak {
+	tools := Tools()
+	return Espeak{installed: tools["espeak-ng"] && tools["ffmpeg"]}
+}
 
 // Speaks reports whether espeak-ng and ffmpeg can read lang: Vietnamese
 // only, and only when both are installed.
-func (Espeak) Speaks(lang knowledge.Lang) bool {
-	tools := Tools()
-	return lang == knowledge.Vietnamese && tools["espeak-ng"] && tools["ffmpeg"]
+func (e Espeak) Speaks(lang knowledge.Lang) bool {
+	return lang == knowledge.Vietnamese && e.installed
 }
 
 // Speak implements bot.Speaker.
@@ -123,8 +130,8 @@ func Voices() Chain {
 	if cfg, ok := ServerConfigFromEnv(); ok {
 		c = append(c, NewServer(cfg))
 	}
-	if (Espeak{}).Speaks(knowledge.Vietnamese) {
-		c = append(c, Espeak{})
+	if e := NewEspeak(); e.Speaks(knowledge.Vietnamese) {
+		c = append(c, e)
 	}
 	return c
 }

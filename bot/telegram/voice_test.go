@@ -122,11 +122,12 @@ func BenchmarkVoiceNoteToAnswer(b *testing.B) {
 // A card read aloud: uploaded as OGG/Opus the first time, the stored
 // file_id sent the second.
 func TestListen(t *testing.T) {
-	if !(speech.Espeak{}).Speaks(knowledge.Vietnamese) {
+	espeak := speech.NewEspeak()
+	if !espeak.Speaks(knowledge.Vietnamese) {
 		t.Skip("espeak-ng and ffmpeg are not installed (apt-get install espeak-ng ffmpeg): nothing can read aloud")
 	}
 	store := newSettled()
-	h := run(t, newHarnessWith(t, store, content.FS(), Config{Speaker: speech.Chain{speech.Espeak{}}}))
+	h := run(t, newHarnessWith(t, store, content.FS(), Config{Speaker: speech.Chain{espeak}}))
 	ch := &tgChannel{h: h, store: store, users: map[string]int64{}}
 	if got := ch.Say(t, "a", "lam giay khai sinh cho con"); !strings.Contains(strings.Join(got, "\n"), "🔊 Nghe") {
 		t.Fatalf("no Listen button on the card:\n%s", strings.Join(got, "\n"))
