@@ -611,7 +611,7 @@ func (a *Adapter) callback(ctx context.Context, c *conversation, q *models.Callb
 	switch m := q.Message; {
 	case m.Message != nil:
 		chatID, group = m.Message.Chat.ID, m.Message.Chat.Type != models.ChatTypePrivate
-	case m.InaccessibleMessage != nil: // older than 48 hours: still its chat
+	case m.InaccessibleMessage != nil && m.InaccessibleMessage.Chat.ID != 0: // older than 48 hours: still its chat
 		chatID, group = m.InaccessibleMessage.Chat.ID, m.InaccessibleMessage.Chat.Type != models.ChatTypePrivate
 	}
 	c.open(q.From.ID, chatID, group)
