@@ -28,6 +28,7 @@ type outbox struct {
 
 	mu       sync.Mutex
 	inflight map[int64]bool           // reply ids handed to a chat
+	settled  map[int64]bool           // reply ids finished since the current fill began
 	chats    map[int64][]bot.Outgoing // replies waiting per chat
 	volatile []bot.Outgoing           // replies the store could not keep
 	nextVol  int64                    // ids for volatile replies, below zero
@@ -45,7 +46,7 @@ const callTimeout = 20 * time.Second
 func newOutbox(a *Adapter) *outbox {
 	o := &outbox{
 		a: a, kick: make(chan struct{}, 1), calls: make(chan struct{}, maxCalls),
-		inflight: map[int64]bool{}, chats: map[int64][]bot.Outgoing{}, migrated: map[int64]int64{},
+		inflight: map[int64]bool{}, settled: map[int64]bool{}, chats: map[int64][]bot.Outgoing{}, migrated: map[int64]int64{},
 	}
 	o.maxRetry.Store(int64(10 * time.Minute))
 	return o
@@ -136,6 +137,9 @@ const maxInflight = 1024
 func (o *outbox) fill(ctx context.Context) {
 	o.mu.Lock()
 	room := maxInflight - len(o.inflight)
+	// A reply finished while Unsent reads may still be in what it returns:
+	// settled remembers those, so that none is sent twice.
+	clear(o.settled)
 	o.mu.Unlock()
 	if room <= 0 {
 		return
@@ -151,7 +155,7 @@ func (o *outbox) fill(ctx context.Context) {
 	unsent = append(unsent, o.volatile...)
 	o.volatile = nil
 	for _, m := range unsent {
-		if o.inflight[m.ID] {
+		if o.inflight[m.ID] || o.settled[m.ID] {
 			continue
 		}
 		if len(o.inflight) >= maxInflight {
@@ -189,13 +193,11 @@ func (o *outbox) chat(ctx context.Context, chat int64) {
 		o.mu.Unlock()
 
 		sent := o.deliver(ctx, m)
-		if sent && m.ID > 0 {
-			if err := o.a.store.Delivered(context.WithoutCancel(ctx), m.ID); err != nil {
-				o.a.stateError("outbox", err)
-			}
-		}
 		o.mu.Lock()
 		delete(o.inflight, m.ID)
+		if sent {
+			o.settled[m.ID] = true
+		}
 		o.mu.Unlock()
 		if !sent && ctx.Err() != nil {
 			continue // stopping: the rest stay queued
@@ -203,19 +205,31 @@ func (o *outbox) chat(ctx context.Context, chat int64) {
 	}
 }
 
-// deliver sends one reply, retrying as long as that can help. It reports
-// false only when stopping with the reply still queued.
+// done records that the outbox is finished with m, sent or dropped.
+func (o *outbox) done(ctx context.Context, m bot.Outgoing) {
+	if m.ID <= 0 {
+		return
+	}
+	if err := o.a.store.Delivered(context.WithoutCancel(ctx), m.ID); err != nil {
+		o.a.stateError("outbox", err)
+	}
+}
+
+// deliver sends one reply, retrying as long as that can help, and records
+// it delivered. It reports false only when stopping with the reply still
+// queued.
 func (o *outbox) deliver(ctx context.Context, m bot.Outgoing) bool {
 	var p payload
 	if err := json.Unmarshal(m.Payload, &p); err != nil {
 		o.a.log.Error("telegram: unreadable reply in the outbox dropped", "err", err)
 		o.a.metrics.Dropped.Inc()
+		o.done(ctx, m)
 		return true
 	}
 	chat := o.chatID(m.Chat)
 	start, wait := time.Now(), o.a.send.backoff
 	for {
-		err := o.call(ctx, chat, m.Group, p)
+		err := o.call(ctx, chat, m.Group, p, func() { o.done(ctx, m) })
 		var tooMany *tgbot.TooManyRequestsError
 		var moved *tgbot.MigrateError
 		switch {
@@ -239,10 +253,12 @@ func (o *outbox) deliver(ctx context.Context, m bot.Outgoing) bool {
 		case permanent(err):
 			o.a.metrics.Dropped.Inc()
 			o.a.log.Warn("telegram: reply dropped: Telegram will not deliver it", "err", err)
+			o.done(ctx, m)
 			return true
 		case time.Since(start) > time.Duration(o.maxRetry.Load()):
 			o.a.metrics.Dropped.Inc()
 			o.a.log.Error("telegram: reply dropped after retrying", "for", time.Duration(o.maxRetry.Load()), "err", err)
+			o.done(ctx, m)
 			return true
 		}
 		o.a.metrics.APIErrors.WithLabelValues("error").Inc()
@@ -265,8 +281,10 @@ func (o *outbox) chatID(chat int64) int64 {
 	return chat
 }
 
-// call makes one sendMessage call within the limits.
-func (o *outbox) call(ctx context.Context, chat int64, group bool, p payload) error {
+// call makes one sendMessage call within the limits. On success it runs
+// sent before giving up its slot, so that at most maxCalls replies are ever
+// sent and not yet recorded: all a kill -9 can make Loa repeat.
+func (o *outbox) call(ctx context.Context, chat int64, group bool, p payload, sent func()) error {
 	if err := o.a.send.ready(ctx, chat, group); err != nil {
 		return err
 	}
@@ -276,6 +294,15 @@ func (o *outbox) call(ctx context.Context, chat int64, group bool, p payload) er
 		return ctx.Err()
 	}
 	defer func() { <-o.calls }()
+	if err := o.send(ctx, chat, p); err != nil {
+		return err
+	}
+	sent()
+	return nil
+}
+
+// send makes the one Bot API call that delivers p.
+func (o *outbox) send(ctx context.Context, chat int64, p payload) error {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	var markup models.ReplyMarkup
