@@ -50,6 +50,10 @@ type ConversationConfig struct {
 	// anyone in the group.
 	Desk       Desk
 	Volunteers Volunteers
+	// Editors (by Address.Key) may use /reload, /gaps and /stats. Reload
+	// reloads the content folder; nil: /reload says there is none.
+	Editors map[string]bool
+	Reload  Reloader
 }
 
 // Conversations runs every channel's conversations the same way: it loads
@@ -70,6 +74,8 @@ type Conversations struct {
 	speaker    Speaker     // nil: no reading aloud
 	desk       Desk
 	volunteers Volunteers
+	editors    map[string]bool
+	reload     Reloader
 	log        *slog.Logger
 
 	mu      sync.Mutex
@@ -94,7 +100,7 @@ func NewConversations(core *Core, store ConversationStore, cfg ConversationConfi
 	if cfg.Locker == nil {
 		cfg.Locker = &LocalLocker{}
 	}
-	cs := &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}, listener: cfg.Transcriber, speaker: cfg.Speaker, desk: cfg.Desk, volunteers: cfg.Volunteers, log: cfg.Logger}
+	cs := &Conversations{core: core, store: store, flood: newFloodGuard(cfg.FloodLimit), stateError: cfg.StateError, now: cfg.Now, locks: cfg.Locker, senders: map[string]Sender{}, listener: cfg.Transcriber, speaker: cfg.Speaker, desk: cfg.Desk, volunteers: cfg.Volunteers, editors: cfg.Editors, reload: cfg.Reload, log: cfg.Logger}
 	if cfg.Reviews != nil {
 		cs.reviews = &reviewDesk{reviewers: cfg.Reviewers, store: cfg.Reviews, kb: core.kb, now: cfg.Now, current: map[string]review.Item{}}
 	}
@@ -321,6 +327,9 @@ func (cs *Conversations) command(ctx context.Context, s *Session, ev Event) (Res
 		}
 		replies, err := cs.deskList(ctx)
 		return Response{Replies: replies}, err
+	case CommandReload, CommandGaps, CommandStats:
+		replies, err := cs.editorCommand(ctx, ev)
+		return Response{Replies: replies}, err
 	case CommandReview:
 		if cs.reviews == nil {
 			return Response{Replies: []Reply{message("review.not_reviewer")}}, nil
@@ -370,6 +379,17 @@ func (cs *Conversations) button(ctx context.Context, s *Session, ev Event) Respo
 	case "s":
 		id, part, _ := strings.Cut(rest, ":")
 		return Response{Replies: cs.core.Section(s, id, Part(part))}
+	case "fd":
+		// On a volunteer's answer: counted apart from the cards, for /stats.
+		id, vote, _ := strings.Cut(rest, ":")
+		if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+			return Response{}
+		}
+		err := cs.store.AddFeedback(ctx, Feedback{At: cs.now(), Procedure: deskVotePrefix + id, Lang: string(sessionLang(*s)), Helpful: vote == "1", Voter: VoterKey(ev.From)})
+		if err != nil {
+			cs.stateError("feedback", err)
+		}
+		return Response{Ack: "feedback.thanks"}
 	case "f":
 		id, vote, _ := strings.Cut(rest, ":")
 		err := cs.store.AddFeedback(ctx, Feedback{At: cs.now(), Procedure: id, Lang: string(sessionLang(*s)), Helpful: vote == "1", Voter: VoterKey(ev.From)})

@@ -35,6 +35,7 @@ type DeskItem struct {
 	Suggested string         // a reply drafted from the content (fact-guarded), for a volunteer to check
 	State     DeskState
 	Volunteer string // who took it, by name
+	Answer    string // the volunteer's answer, redacted: what editors may turn into content
 	Created   time.Time
 	Taken     time.Time
 	Answered  time.Time
@@ -312,6 +313,7 @@ func (cs *Conversations) relay(ctx context.Context, it *DeskItem, name, text str
 		it.Volunteer = name
 	}
 	it.State, it.Answered = DeskAnswered, cs.now()
+	it.Answer = privacy.Redact(text)
 	if err := cs.store.SaveDeskItem(ctx, *it); err != nil {
 		return nil, nil, err
 	}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,6 +101,15 @@ func ButtonVote(id string, helpful bool) string {
 		return "f:" + id + ":1"
 	}
 	return "f:" + id + ":0"
+}
+
+// ButtonDeskVote records 👍 or 👎 on a volunteer's answer to desk item id.
+func ButtonDeskVote(id int64, helpful bool) string {
+	vote := ":0"
+	if helpful {
+		vote = ":1"
+	}
+	return "fd:" + strconv.FormatInt(id, 10) + vote
 }
 
 // splitButton splits button data into its kind and the rest.

@@ -47,6 +47,9 @@ const (
 	// KindReview is a piece of a translation for a reviewer (Review), with
 	// ButtonApprove and ButtonSkip; replying to it with text corrects it.
 	KindReview
+	// KindReport is a report for editors (Text, preformatted plain text)
+	// under a heading (Message, Data).
+	KindReport
 )
 
 // Part is a piece of a procedure a user can ask for on its own.
@@ -70,7 +73,7 @@ type Reply struct {
 	Data      map[string]any // template data for Message
 	Procedure *knowledge.Procedure
 	Part      Part            // KindSection
-	Text      string          // KindDraft: the checked draft
+	Text      string          // KindDraft: the checked draft; KindReport: the report
 	Choices   []knowledge.Hit // KindChoices
 
 	Offer      knowledge.Lang         // KindOffer

@@ -44,6 +44,10 @@ type Records interface {
 	// LogQuestion keeps a question for editors; its text must already be
 	// redacted.
 	LogQuestion(ctx context.Context, q LoggedQuestion) error
+	// LoggedQuestions returns the questions logged since a time, oldest
+	// first; Votes the votes given since then.
+	LoggedQuestions(ctx context.Context, since time.Time) ([]LoggedQuestion, error)
+	Votes(ctx context.Context, since time.Time) ([]Feedback, error)
 }
 
 // VoiceNotes keeps the voice notes Loa could not listen to (a language no
@@ -274,6 +278,34 @@ func (m *MemoryStore) LogQuestion(_ context.Context, q LoggedQuestion) error {
 	defer m.mu.Unlock()
 	m.Questions = append(m.Questions, q)
 	return nil
+}
+
+// LoggedQuestions implements Store.
+func (m *MemoryStore) LoggedQuestions(_ context.Context, since time.Time) ([]LoggedQuestion, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []LoggedQuestion
+	for _, q := range m.Questions {
+		if !q.At.Before(since) {
+			out = append(out, q)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b LoggedQuestion) int { return a.At.Compare(b.At) })
+	return out, nil
+}
+
+// Votes implements Store.
+func (m *MemoryStore) Votes(_ context.Context, since time.Time) ([]Feedback, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Feedback
+	for _, f := range m.Feedback {
+		if !f.At.Before(since) {
+			out = append(out, f)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Feedback) int { return a.At.Compare(b.At) })
+	return out, nil
 }
 
 // Prune implements Store.

@@ -127,8 +127,8 @@ func (s *Store) SaveSession(ctx context.Context, key string, sess bot.Session) e
 
 // AddDeskItem implements bot.Store.
 func (s *Store) AddDeskItem(ctx context.Context, it bot.DeskItem) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO desk_items (channel, user_id, chat, grp, lang, question, card, voice_ref, suggested, state, volunteer, created, taken, answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		it.From.Channel, it.From.User, it.From.Chat, it.From.Group, string(it.Lang), it.Question, it.Card, it.VoiceRef, it.Suggested, string(it.State), it.Volunteer, millis(it.Created), millis(it.Taken), millis(it.Answered))
+	res, err := s.db.ExecContext(ctx, `INSERT INTO desk_items (channel, user_id, chat, grp, lang, question, card, voice_ref, suggested, state, volunteer, answer, created, taken, answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		it.From.Channel, it.From.User, it.From.Chat, it.From.Group, string(it.Lang), it.Question, it.Card, it.VoiceRef, it.Suggested, string(it.State), it.Volunteer, it.Answer, millis(it.Created), millis(it.Taken), millis(it.Answered))
 	if err != nil {
 		return 0, fmt.Errorf("add desk item: %w", err)
 	}
@@ -137,8 +137,8 @@ func (s *Store) AddDeskItem(ctx context.Context, it bot.DeskItem) (int64, error)
 
 // SaveDeskItem implements bot.Store.
 func (s *Store) SaveDeskItem(ctx context.Context, it bot.DeskItem) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE desk_items SET state = ?, volunteer = ?, taken = ?, answered = ?, reminded = ?, told = ? WHERE id = ?`,
-		string(it.State), it.Volunteer, millis(it.Taken), millis(it.Answered), millis(it.Reminded), it.Told, it.ID)
+	res, err := s.db.ExecContext(ctx, `UPDATE desk_items SET state = ?, volunteer = ?, answer = ?, taken = ?, answered = ?, reminded = ?, told = ? WHERE id = ?`,
+		string(it.State), it.Volunteer, it.Answer, millis(it.Taken), millis(it.Answered), millis(it.Reminded), it.Told, it.ID)
 	if err != nil {
 		return fmt.Errorf("save desk item: %w", err)
 	}
@@ -170,7 +170,7 @@ func (s *Store) DeskItems(ctx context.Context, states ...bot.DeskState) ([]bot.D
 }
 
 func (s *Store) deskItems(ctx context.Context, where string, args ...any) ([]bot.DeskItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, channel, user_id, chat, grp, lang, question, card, voice_ref, suggested, state, volunteer, created, taken, answered, reminded, told FROM desk_items `+where+` ORDER BY id`, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, channel, user_id, chat, grp, lang, question, card, voice_ref, suggested, state, volunteer, answer, created, taken, answered, reminded, told FROM desk_items `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read desk items: %w", err)
 	}
@@ -180,7 +180,7 @@ func (s *Store) deskItems(ctx context.Context, where string, args ...any) ([]bot
 		var it bot.DeskItem
 		var lang, state string
 		var created, taken, answered, reminded int64
-		if err := rows.Scan(&it.ID, &it.From.Channel, &it.From.User, &it.From.Chat, &it.From.Group, &lang, &it.Question, &it.Card, &it.VoiceRef, &it.Suggested, &state, &it.Volunteer, &created, &taken, &answered, &reminded, &it.Told); err != nil {
+		if err := rows.Scan(&it.ID, &it.From.Channel, &it.From.User, &it.From.Chat, &it.From.Group, &lang, &it.Question, &it.Card, &it.VoiceRef, &it.Suggested, &state, &it.Volunteer, &it.Answer, &created, &taken, &answered, &reminded, &it.Told); err != nil {
 			return nil, fmt.Errorf("read desk items: %w", err)
 		}
 		it.Lang, it.State = knowledge.Lang(lang), bot.DeskState(state)
@@ -420,10 +420,9 @@ func (s *Store) FeedbackCount(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Questions returns the logged questions since a time, newest first, for
-// editors.
-func (s *Store) Questions(ctx context.Context, since time.Time) ([]bot.LoggedQuestion, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT at, lang, text, outcome, procedure FROM questions WHERE at >= ? ORDER BY at DESC`, since.UnixMilli())
+// LoggedQuestions implements bot.Store.
+func (s *Store) LoggedQuestions(ctx context.Context, since time.Time) ([]bot.LoggedQuestion, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT at, lang, text, outcome, procedure FROM questions WHERE at >= ? ORDER BY at, id`, since.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("read question log: %w", err)
 	}
@@ -437,6 +436,26 @@ func (s *Store) Questions(ctx context.Context, since time.Time) ([]bot.LoggedQue
 		}
 		q.At = time.UnixMilli(at)
 		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// Votes implements bot.Store.
+func (s *Store) Votes(ctx context.Context, since time.Time) ([]bot.Feedback, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT at, procedure, lang, helpful, voter FROM feedback WHERE at >= ? ORDER BY at, id`, since.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("read votes: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.Feedback
+	for rows.Next() {
+		var f bot.Feedback
+		var at int64
+		if err := rows.Scan(&at, &f.Procedure, &f.Lang, &f.Helpful, &f.Voter); err != nil {
+			return nil, fmt.Errorf("read votes: %w", err)
+		}
+		f.At = time.UnixMilli(at)
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }

@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"uploaded audio", audioFiles},
 		{"desk items", deskItems},
 		{"one vote per voter", votes},
+		{"what editors read", editorsRead},
 		{"prune", prune},
 	}
 	for _, tt := range tests {
@@ -105,14 +106,14 @@ func deskItems(t *testing.T, s bot.Store) {
 	if err != nil || !ok || it.ID != id || it.From != from || it.Lang != knowledge.Hmong || it.Question != "ua li cas" || it.Card != "id-card" || it.VoiceRef != "v1" || it.Suggested != "Mus rau xã" || !it.Created.Equal(at) || !it.Taken.IsZero() {
 		t.Fatalf("%+v %v %v", it, ok, err)
 	}
-	it.State, it.Volunteer, it.Taken = bot.DeskTaken, "Lò Thị Mai", at.Add(time.Minute)
+	it.State, it.Volunteer, it.Taken, it.Answer = bot.DeskTaken, "Lò Thị Mai", at.Add(time.Minute), "Ra xã hỏi cán bộ tư pháp"
 	if err := s.SaveDeskItem(ctx, it); err != nil {
 		t.Fatal(err)
 	}
 	if open, _ := s.DeskItems(ctx, bot.DeskOpen); len(open) != 1 || open[0].ID != second {
 		t.Errorf("open items: %+v", open)
 	}
-	if both, _ := s.DeskItems(ctx, bot.DeskOpen, bot.DeskTaken); len(both) != 2 || both[0].ID != id || both[0].Volunteer != "Lò Thị Mai" || !both[0].Taken.Equal(at.Add(time.Minute)) {
+	if both, _ := s.DeskItems(ctx, bot.DeskOpen, bot.DeskTaken); len(both) != 2 || both[0].ID != id || both[0].Volunteer != "Lò Thị Mai" || both[0].Answer != "Ra xã hỏi cán bộ tư pháp" || !both[0].Taken.Equal(at.Add(time.Minute)) {
 		t.Errorf("open and taken, oldest first: %+v", both)
 	}
 	if _, ok, _ := s.DeskItem(ctx, 999); ok {
@@ -210,6 +211,24 @@ func votes(t *testing.T, s bot.Store) {
 		if n, err := c.FeedbackCount(ctx); err != nil || n != 1 {
 			t.Errorf("%d feedback rows from one voter on one card (%v), want 1", n, err)
 		}
+	}
+}
+
+func editorsRead(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	day := time.UnixMilli(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC).UnixMilli())
+	for i, text := range []string{"cũ", "một", "hai"} {
+		s.LogQuestion(ctx, bot.LoggedQuestion{At: day.Add(time.Duration(i) * time.Hour), Lang: "vi", Text: text, Outcome: "none"})
+	}
+	s.AddFeedback(ctx, bot.Feedback{At: day, Procedure: "old", Lang: "vi", Voter: "a"})
+	s.AddFeedback(ctx, bot.Feedback{At: day.Add(2 * time.Hour), Procedure: "id-card", Lang: "hmn", Helpful: true, Voter: "b"})
+	qs, err := s.LoggedQuestions(ctx, day.Add(time.Hour))
+	if err != nil || len(qs) != 2 || qs[0].Text != "một" || qs[1].Text != "hai" || !qs[1].At.Equal(day.Add(2*time.Hour)) || qs[0].Outcome != "none" {
+		t.Errorf("questions since, oldest first: %+v %v", qs, err)
+	}
+	votes, err := s.Votes(ctx, day.Add(time.Hour))
+	if err != nil || len(votes) != 1 || votes[0].Procedure != "id-card" || !votes[0].Helpful || votes[0].Lang != "hmn" || votes[0].Voter != "b" {
+		t.Errorf("votes since: %+v %v", votes, err)
 	}
 }
 

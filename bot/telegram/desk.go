@@ -43,6 +43,7 @@ func (r renderer) desk(rep bot.Reply) message {
 		head := r.t(lang, "desk.answer", rep.Data)
 		return message{HTML: "<b>🙋 " + esc(head) + "</b>\n\n" + esc(rep.Text) + "\n\n<i>" + esc(r.t(lang, "desk.reply_here", nil)) + "</i>", Keyboard: [][]models.InlineKeyboardButton{
 			{{Text: r.t(lang, "button.reply", nil), CallbackData: bot.ButtonReplyToDesk(it.ID)}},
+			{{Text: "👍", CallbackData: bot.ButtonDeskVote(it.ID, true)}, {Text: "👎", CallbackData: bot.ButtonDeskVote(it.ID, false)}},
 		}}
 	}
 	head := r.t(lang, "desk.follow_up", map[string]any{"ID": it.ID})

@@ -23,7 +23,7 @@ func TestDesk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := run(t, newHarnessWith(t, store, content.FS(), Config{Desk: desk}))
+	h := run(t, newHarnessWith(t, store, content.FS(), Config{Talk: bot.ConversationConfig{Desk: desk}}))
 	settle := func(u models.Update) []telegramtest.Call {
 		before := len(h.fake.Calls("sendMessage"))
 		store.wait(t, h.fake.Push(u))
@@ -85,5 +85,26 @@ func TestDesk(t *testing.T) {
 	}
 	if got := to(settle(telegramtest.GroupText(group, volunteer, "/desk", models.MessageEntity{Type: models.MessageEntityTypeBotCommand, Length: 5})), group); len(got) != 1 || !strings.Contains(got[0].Params["text"], "Không có câu hỏi") {
 		t.Errorf("/desk with nothing waiting: %+v", got)
+	}
+}
+
+// An editor's /stats and /gaps arrive as preformatted blocks; a citizen's
+// are refused.
+func TestEditorsReports(t *testing.T) {
+	h := run(t, newHarnessWith(t, nil, content.FS(), Config{Talk: bot.ConversationConfig{Editors: map[string]bool{"telegram:77": true}}}))
+	h.fake.Push(telegramtest.Text(78, "thoi tiet sa pa ngay mai"))
+	h.expect(t, 1)
+	h.fake.Push(telegramtest.Text(78, "/stats"))
+	h.fake.Push(telegramtest.Text(77, "/stats"))
+	h.fake.Push(telegramtest.Text(77, "/gaps"))
+	calls := h.expect(t, 4)
+	if !strings.Contains(calls[1].Params["text"], "biên tập") {
+		t.Errorf("a citizen's /stats: %q", calls[1].Params["text"])
+	}
+	if s := calls[2].Params["text"]; !strings.Contains(s, "<pre>") || !strings.Contains(s, "&lt;5") || calls[2].Params["parse_mode"] != "HTML" {
+		t.Errorf("/stats: %q", s)
+	}
+	if s := calls[3].Params["text"]; !strings.Contains(s, "<pre>1. [unanswered, &lt;5, vi] thoi tiet sa pa ngay mai") {
+		t.Errorf("/gaps: %q", s)
 	}
 }

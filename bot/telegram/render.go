@@ -64,6 +64,14 @@ func (r renderer) render(rep bot.Reply) message {
 		return message{HTML: esc(caption), Voice: v}
 	case bot.KindReview:
 		return r.review(rep)
+	case bot.KindReport:
+		// Each block preformatted on its own, so that a long report is
+		// split between blocks, never inside a <pre>.
+		var blocks []string
+		for _, b := range strings.Split(strings.TrimSpace(rep.Text), "\n\n") {
+			blocks = append(blocks, "<pre>"+esc(b)+"</pre>")
+		}
+		return message{HTML: "<b>" + esc(r.t(rep.Lang, rep.Message, rep.Data)) + "</b>\n\n" + strings.Join(blocks, "\n\n")}
 	case bot.KindConsent, bot.KindDeskCard, bot.KindVolunteer, bot.KindDeskFollowUp:
 		return r.desk(rep)
 	case bot.KindTranscript:

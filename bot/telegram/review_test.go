@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"loa/bot"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,7 +69,7 @@ func TestReviewLoop(t *testing.T) {
 	dir := reviewContent(t)
 	decisions := &review.MemoryStore{}
 	const reviewer, stranger = 300, 301
-	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{"telegram:300": {knowledge.Hmong}}, Reviews: decisions}))
+	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Talk: bot.ConversationConfig{Reviewers: review.Reviewers{"telegram:300": {knowledge.Hmong}}, Reviews: decisions}}))
 
 	h.fake.Push(telegramtest.Text(stranger, "/review"))
 	if !strings.Contains(lastText(h.expect(t, 1)), "chưa có trong danh sách") {
@@ -116,7 +117,7 @@ func TestReviewLoop(t *testing.T) {
 // A reviewer of a language with no translation yet is asked to write it.
 func TestReviewWritesMissingTranslation(t *testing.T) {
 	dir := reviewContent(t)
-	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{"telegram:400": {knowledge.Tay}}, Reviews: &review.MemoryStore{}}))
+	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Talk: bot.ConversationConfig{Reviewers: review.Reviewers{"telegram:400": {knowledge.Tay}}, Reviews: &review.MemoryStore{}}}))
 	h.fake.Push(telegramtest.Text(400, "/review"))
 	call := h.expect(t, 1)[0]
 	var kb models.InlineKeyboardMarkup
@@ -136,7 +137,7 @@ func TestReviewDecisionsBindToTheItemShown(t *testing.T) {
 	dir := reviewContent(t)
 	decisions := &review.MemoryStore{}
 	const reviewer = 500
-	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Reviewers: review.Reviewers{"telegram:500": {knowledge.Hmong, knowledge.Tay}}, Reviews: decisions}))
+	h := run(t, newHarnessWith(t, nil, os.DirFS(dir), Config{Talk: bot.ConversationConfig{Reviewers: review.Reviewers{"telegram:500": {knowledge.Hmong, knowledge.Tay}}, Reviews: decisions}}))
 	h.fake.Push(telegramtest.Text(reviewer, "/review hmn")) // message 1: the title item
 	h.expect(t, 1)
 	h.fake.Push(telegramtest.Text(reviewer, "lam giay khai sinh")) // message 2: a card

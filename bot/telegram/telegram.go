@@ -24,7 +24,6 @@ import (
 	"loa/knowledge"
 	"loa/locales"
 	"loa/privacy"
-	"loa/review"
 )
 
 // Config configures an Adapter.
@@ -39,21 +38,12 @@ type Config struct {
 	// FloodLimit is how many messages one user may send a minute; more get
 	// a polite note, so one user cannot starve the others. 0 means 20.
 	FloodLimit int
-	// Conversations runs the conversations; nil: one of the adapter's own.
-	// Share one between channels so the core reaches every channel's users.
+	// Conversations runs the conversations; nil: one of the adapter's own,
+	// configured with Talk (the adapter fills in FloodLimit, StateError and
+	// Logger). Share one between channels so the core reaches every
+	// channel's users.
 	Conversations *bot.Conversations
-	// Transcriber listens to voice notes (speech.Listener); nil: Loa says
-	// it cannot listen yet.
-	Transcriber bot.Transcriber
-	// Speaker reads cards aloud (speech.Chain); nil: no Listen button.
-	Speaker bot.Speaker
-	// Desk is where questions for people go (LOA_DESK_CHATS); Volunteers
-	// may take and answer them.
-	Desk       bot.Desk
-	Volunteers bot.Volunteers
-	// Reviewers may use /review; their decisions go to Reviews.
-	Reviewers review.Reviewers
-	Reviews   review.Store
+	Talk          bot.ConversationConfig
 }
 
 // Adapter connects the core to Telegram.
@@ -109,7 +99,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 		metrics:  cfg.Metrics,
 		refusals: rate.NewLimiter(rate.Every(10*time.Second), 1),
 		files:    &http.Client{Timeout: time.Minute},
-		speaker:  cfg.Speaker,
+		speaker:  cfg.Talk.Speaker,
 		stateLog: rate.NewLimiter(rate.Every(10*time.Second), 1),
 	}
 	a.send = newSender(cfg.Limits, func(reason string) {
@@ -118,7 +108,17 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 	})
 	a.talk = cfg.Conversations
 	if a.talk == nil {
-		a.talk = bot.NewConversations(core, store, bot.ConversationConfig{FloodLimit: cfg.FloodLimit, StateError: a.stateError, Logger: cfg.Logger, Reviewers: cfg.Reviewers, Reviews: cfg.Reviews, Transcriber: cfg.Transcriber, Speaker: cfg.Speaker, Desk: cfg.Desk, Volunteers: cfg.Volunteers})
+		talk := cfg.Talk
+		if talk.FloodLimit == 0 {
+			talk.FloodLimit = cfg.FloodLimit
+		}
+		if talk.StateError == nil {
+			talk.StateError = a.stateError
+		}
+		if talk.Logger == nil {
+			talk.Logger = cfg.Logger
+		}
+		a.talk = bot.NewConversations(core, store, talk)
 	}
 	a.talk.Attach(channel, a)
 	a.gate = newJournalGate()
@@ -488,7 +488,7 @@ func (a *Adapter) addressed(m *models.Message, group bool) (text, cmd string, ok
 }
 
 // commands are the commands Loa answers.
-var commands = map[string]bool{"start": true, "lang": true, "menu": true, "help": true, "ask": true, "review": true, "human": true, "desk": true, "newperson": true, "done": true}
+var commands = map[string]bool{"start": true, "lang": true, "menu": true, "help": true, "ask": true, "review": true, "human": true, "desk": true, "newperson": true, "done": true, "reload": true, "gaps": true, "stats": true}
 
 // reply sends replies, folding notices and short texts into the message
 // that follows them, so a user gets few messages.

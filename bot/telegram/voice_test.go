@@ -53,7 +53,7 @@ func TestVoiceNotes(t *testing.T) {
 	})
 	store := newSettled()
 	listener := speech.NewListener(speech.ListenerConfig{BaseURL: stt.URL, Model: "fake-whisper", Timeout: 300 * time.Millisecond})
-	h := run(t, newHarnessWith(t, store, content.FS(), Config{Transcriber: listener}))
+	h := run(t, newHarnessWith(t, store, content.FS(), Config{Talk: bot.ConversationConfig{Transcriber: listener}}))
 	h.fake.AddFile("v1", ogg)
 	ch := &tgChannel{h: h, store: store, users: map[string]int64{}}
 	voice := func(user int64, file string, seconds int) []string {
@@ -107,7 +107,7 @@ func BenchmarkVoiceNoteToAnswer(b *testing.B) {
 	stt.Hear(func(llmtest.Upload) string { return "lam giay khai sinh cho con" })
 	store := newSettled()
 	listener := speech.NewListener(speech.ListenerConfig{BaseURL: stt.URL})
-	h := newHarnessWith(&testing.T{}, store, content.FS(), Config{Transcriber: listener, FloodLimit: 1 << 30})
+	h := newHarnessWith(&testing.T{}, store, content.FS(), Config{Talk: bot.ConversationConfig{Transcriber: listener, FloodLimit: 1 << 30}})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- h.adapter.Run(ctx, 10*time.Second) }()
@@ -127,7 +127,7 @@ func TestListen(t *testing.T) {
 		t.Skip("espeak-ng and ffmpeg are not installed (apt-get install espeak-ng ffmpeg): nothing can read aloud")
 	}
 	store := newSettled()
-	h := run(t, newHarnessWith(t, store, content.FS(), Config{Speaker: speech.Chain{espeak}}))
+	h := run(t, newHarnessWith(t, store, content.FS(), Config{Talk: bot.ConversationConfig{Speaker: speech.Chain{espeak}}}))
 	ch := &tgChannel{h: h, store: store, users: map[string]int64{}}
 	if got := ch.Say(t, "a", "lam giay khai sinh cho con"); !strings.Contains(strings.Join(got, "\n"), "🔊 Nghe") {
 		t.Fatalf("no Listen button on the card:\n%s", strings.Join(got, "\n"))

@@ -55,6 +55,8 @@ func (tr Renderer) Render(r bot.Reply) string {
 	case bot.KindReview:
 		it := r.Review
 		return fmt.Sprintf("%s · %s · %s\nvi: %s\n%s: %s", it.Title, it.Field, it.Progress, it.VI, it.Lang, it.Current)
+	case bot.KindReport:
+		return t(r.Message, r.Data) + "\n\n" + r.Text
 	case bot.KindDraft:
 		return r.Text + "\n— " + t("draft.basis", map[string]any{"Title": r.Procedure.Best(r.Lang).Title})
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"loa/knowledge"
 	"loa/locales"
@@ -17,7 +18,7 @@ import (
 
 func runContent(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{"content needs a subcommand: check or export"}
+		return usageError{"content needs a subcommand: check, export, apply-reviews, draft-translation or gaps"}
 	}
 	switch args[0] {
 	case "check":
@@ -28,25 +29,36 @@ func runContent(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return runApplyReviews(ctx, args[1:], stdout, stderr)
 	case "draft-translation":
 		return runDraftTranslation(ctx, args[1:], stdout, stderr)
+	case "gaps":
+		return runGaps(ctx, args[1:], stdout, stderr)
 	}
-	return usageError{fmt.Sprintf("unknown content subcommand %q: use check, export, apply-reviews or draft-translation", args[0])}
+	return usageError{fmt.Sprintf("unknown content subcommand %q: use check, export, apply-reviews, draft-translation or gaps", args[0])}
 }
 
 func runContentCheck(args []string, stdout, stderr io.Writer) error {
 	var common commonFlags
 	fs := newFlagSet("content check", stderr)
 	fs.StringVar(&common.content, "content", envContentDir(), "content folder (default: LOA_CONTENT_DIR, else the built-in content)")
-	strict := fs.Bool("strict", false, "fail on warnings too (stale or missing translations, uncited sources)")
+	strict := fs.Bool("strict", false, "fail on warnings too (stale or missing translations, uncited sources, expired dated content)")
+	date := fs.String("date", "", "judge dated content (valid_until) as on this day, YYYY-MM-DD (default: today in Vietnam)")
 	if rest, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return usageError{"content check takes no arguments"}
 	}
+	today := time.Now()
+	if *date != "" {
+		d, err := time.Parse("2006-01-02", *date)
+		if err != nil {
+			return usageError{fmt.Sprintf("--date %q: write it as YYYY-MM-DD", *date)}
+		}
+		today = d
+	}
 	fsys, err := contentFS(common.content)
 	if err != nil {
 		return err
 	}
-	c, problems := knowledge.Load(fsys)
+	c, problems := knowledge.Load(fsys, knowledge.AsOf(today))
 	for _, p := range problems {
 		fmt.Fprintln(stdout, p)
 	}

@@ -36,6 +36,8 @@ Usage:
   loa telegram-fake [--addr 127.0.0.1:8081] [--user 1001]   a fake Bot API to try serve with
   loa doctor [--content DIR]          check the content and every service configured (LLM, speech, Telegram, LOA_DB)
   loa desk   list [--all] | show ID | close ID  [--db loa.db]   the volunteer desk's items
+  loa content gaps [--db loa.db] [--days 30] [--csv] [--content DIR]   what people asked that the content does not answer
+  loa stats  [--db loa.db] [--days 28] [--csv]   questions, answers, escalations and votes (counts under 5 as <5)
 
 Languages: vi (Vietnamese), hmn (H'Mông), dao (Dao, ium), tay (Tày, tyz), giay (Giáy, pcc).
 Environment: LOA_CONTENT_DIR is the default for --content (built-in content when empty).
@@ -118,6 +120,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runDoctor(ctx, rest, stdout, stderr)
 	case "desk":
 		return runDesk(ctx, rest, stdout, stderr)
+	case "stats":
+		return runStats(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -49,6 +49,7 @@ type serveConfig struct {
 	desk          bot.Desk
 	editorsChat   string
 	volunteers    bot.Volunteers
+	editors       map[string]bool
 	deskRemind    time.Duration
 	logLevel      slog.Level
 }
@@ -77,13 +78,9 @@ func serveConfigFromEnv() (serveConfig, error) {
 		}
 		c.retention = time.Duration(days) * 24 * time.Hour
 	}
-	list := os.Getenv("LOA_REVIEWERS")
-	if path := os.Getenv("LOA_REVIEWERS_FILE"); path != "" {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return c, usageError{fmt.Sprintf("LOA_REVIEWERS_FILE: %v", err)}
-		}
-		list += "\n" + string(data)
+	list, err := listFromEnv("LOA_REVIEWERS")
+	if err != nil {
+		return c, err
 	}
 	desk, err := bot.ParseDesk(os.Getenv("LOA_DESK_CHATS"))
 	if err != nil {
@@ -91,16 +88,25 @@ func serveConfigFromEnv() (serveConfig, error) {
 	}
 	c.desk = desk
 	c.editorsChat = os.Getenv("LOA_EDITORS_CHAT")
-	volunteers := os.Getenv("LOA_VOLUNTEERS")
-	if path := os.Getenv("LOA_VOLUNTEERS_FILE"); path != "" {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return c, usageError{fmt.Sprintf("LOA_VOLUNTEERS_FILE: %v", err)}
-		}
-		volunteers += "\n" + string(data)
+	volunteers, err := listFromEnv("LOA_VOLUNTEERS")
+	if err != nil {
+		return c, err
 	}
 	if c.volunteers, err = bot.ParseVolunteers(volunteers); err != nil {
 		return c, usageError{"LOA_VOLUNTEERS: " + err.Error()}
+	}
+	editors, err := listFromEnv("LOA_EDITORS")
+	if err != nil {
+		return c, err
+	}
+	// The same list as the volunteers' (user ids), without languages.
+	people, err := bot.ParseVolunteers(editors)
+	if err != nil {
+		return c, usageError{"LOA_EDITORS: " + err.Error()}
+	}
+	c.editors = map[string]bool{}
+	for key := range people {
+		c.editors[key] = true
 	}
 	c.deskRemind = 2 * time.Hour
 	if v := os.Getenv("LOA_DESK_REMIND"); v != "" {
@@ -128,6 +134,36 @@ func serveConfigFromEnv() (serveConfig, error) {
 		c.sendRate = r
 	}
 	return c, nil
+}
+
+// reloadFrom reloads kb from the folder dir, logging why and how it went;
+// nil without a folder (the built-in content never changes).
+func reloadFrom(dir string, kb *knowledge.Base, log *slog.Logger, why string) bot.Reloader {
+	if dir == "" {
+		return nil
+	}
+	return func(ctx context.Context) (knowledge.Problems, error) {
+		problems, err := kb.Reload(ctx, os.DirFS(dir))
+		if err != nil {
+			log.Error("loa: content reload refused", "why", why, "err", err, "problems", problems.Count(knowledge.Error))
+			return problems, err
+		}
+		log.Info("loa: content reloaded", "why", why, "procedures", len(kb.Content().Procedures))
+		return problems, nil
+	}
+}
+
+// listFromEnv reads a list of people from NAME and the file NAME_FILE.
+func listFromEnv(name string) (string, error) {
+	list := os.Getenv(name)
+	if path := os.Getenv(name + "_FILE"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return "", usageError{fmt.Sprintf("%s_FILE: %v", name, err)}
+		}
+		list += "\n" + string(data)
+	}
+	return list, nil
 }
 
 func envOr(name, def string) string {
@@ -196,7 +232,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	limits.Global = rate.Limit(cfg.sendRate)
 	adapter, err := telegram.New(ctx, telegram.Config{
 		Token: cfg.token, ServerURL: cfg.apiURL, Limits: limits, Logger: log, Metrics: telegram.NewMetrics(reg),
-		Reviewers: cfg.reviewers, Reviews: store, Transcriber: listener, Speaker: speaker, Desk: cfg.desk, Volunteers: cfg.volunteers,
+		Talk: bot.ConversationConfig{
+			Reviewers: cfg.reviewers, Reviews: store, Transcriber: listener, Speaker: speaker, Desk: cfg.desk, Volunteers: cfg.volunteers,
+			Editors: cfg.editors, Reload: reloadFrom(common.content, kb, log, "/reload"),
+		},
 	}, bot.New(kb, coreOpts...), kb, store, cat)
 	if err != nil {
 		return err
@@ -214,22 +253,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		// Editors' saves are live within seconds; a broken edit is refused
 		// and the previous content keeps serving.
 		reload := func(why string) {
-			problems, err := kb.Reload(pruneCtx, os.DirFS(common.content))
-			if err != nil {
-				log.Error("loa: content reload refused", "why", why, "err", err, "problems", problems.Count(knowledge.Error))
-				if cfg.editorsChat != "" {
-					var text strings.Builder
-					for _, p := range problems {
-						if p.Severity == knowledge.Error {
-							fmt.Fprintln(&text, p)
-						}
-					}
-					to := bot.Address{Channel: "telegram", User: cfg.editorsChat, Chat: cfg.editorsChat, Group: strings.HasPrefix(cfg.editorsChat, "-")}
-					_ = adapter.Conversations().Send(pruneCtx, to, []bot.Reply{{Kind: bot.KindText, Lang: knowledge.Vietnamese, Message: "reload.refused", Data: map[string]any{"Problems": text.String()}}})
-				}
-				return
+			problems, err := reloadFrom(common.content, kb, log, why)(pruneCtx)
+			if err != nil && cfg.editorsChat != "" {
+				to := bot.Address{Channel: "telegram", User: cfg.editorsChat, Chat: cfg.editorsChat, Group: strings.HasPrefix(cfg.editorsChat, "-")}
+				_ = adapter.Conversations().Send(pruneCtx, to, []bot.Reply{{Kind: bot.KindText, Lang: knowledge.Vietnamese, Message: "reload.refused", Data: map[string]any{"Problems": bot.ErrorLines(problems, err)}}})
 			}
-			log.Info("loa: content reloaded", "why", why, "procedures", len(kb.Content().Procedures))
 		}
 		watched := make(chan struct{})
 		go func() {
