@@ -422,3 +422,27 @@ func (cs *Conversations) logQuestion(ctx context.Context, s Session, in Input, r
 	}
 	return cs.store.LogQuestion(ctx, q)
 }
+
+// Unfinished reports whether a message, alone, looks like the start of a
+// question sent in pieces ("cho tôi hỏi", then "làm giấy khai sinh"): it
+// names no topic, or it has no confident answer and is no follow-up to a
+// card just shown. A channel may hold such a message a moment for the rest
+// and pass them on as one. Emergencies and number choices never wait.
+func (cs *Conversations) Unfinished(ctx context.Context, from Address, text string) bool {
+	text = strings.TrimSpace(text)
+	if text == "" || cs.core.Alarming(text) || strings.Trim(text, "0123456789 .") == "" {
+		return false
+	}
+	s, err := cs.store.LoadSession(ctx, from.Key())
+	if err == nil && s.Person != "" {
+		s, err = cs.store.LoadSession(ctx, personKey(from.Key(), s.Person))
+	}
+	if err != nil || cs.core.hasContext(&s) || len(s.Choices) > 0 {
+		return false // a follow-up ("bao nhiêu tiền?") or a choice is answered at once
+	}
+	if len(knowledge.TopicWords(text)) == 0 {
+		return true
+	}
+	res, err := cs.core.kb.Search(ctx, text, sessionLang(s))
+	return err == nil && !res.Confident
+}

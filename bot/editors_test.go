@@ -76,3 +76,33 @@ func TestVoteOnVolunteersAnswer(t *testing.T) {
 		t.Errorf("votes: %+v", store.Feedback)
 	}
 }
+
+func TestUnfinished(t *testing.T) {
+	c, clk, _ := newCore(t)
+	store := NewMemoryStore()
+	cs := NewConversations(c, store, ConversationConfig{Now: clk.now})
+	fresh := Address{Channel: "telegram", User: "1", Chat: "1"}
+	shown := Address{Channel: "telegram", User: "2", Chat: "2"}
+	store.SaveSession(t.Context(), shown.Key(), Session{Last: "id-card", LastAt: clk.now()})
+	tests := []struct {
+		from Address
+		text string
+		want bool
+	}{
+		{fresh, "chào cháu", true},
+		{fresh, "cho tôi hỏi", true},
+		{fresh, "anh chị ơi", true},
+		{fresh, "lam giay khai sinh cho con", false},
+		{fresh, "làm căn cước", false},
+		{fresh, "cứu với nhà tôi bị cháy", false}, // an emergency never waits
+		{fresh, "2", false},
+		{fresh, "", false},
+		{shown, "bao nhiêu tiền", false}, // a follow-up to the card just shown
+		{fresh, "bao nhiêu tiền", true},
+	}
+	for _, tt := range tests {
+		if got := cs.Unfinished(t.Context(), tt.from, tt.text); got != tt.want {
+			t.Errorf("Unfinished(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}

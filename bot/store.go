@@ -88,7 +88,9 @@ type Journal interface {
 	Unprocessed(ctx context.Context) ([]Received, error)
 	// Complete queues an update's replies and marks the update processed,
 	// in one step: after a crash it is either answered or redone, never both.
-	Complete(ctx context.Context, id int64, out []Outgoing) error
+	// Merged are updates answered together with it (a question sent in
+	// pieces), marked processed in the same step.
+	Complete(ctx context.Context, id int64, out []Outgoing, merged ...int64) error
 }
 
 // Deliveries is the outbox: replies stored, waiting to be sent.
@@ -214,9 +216,15 @@ func (m *MemoryStore) Unprocessed(context.Context) ([]Received, error) {
 }
 
 // Complete implements Store.
-func (m *MemoryStore) Complete(_ context.Context, id int64, out []Outgoing) error {
+func (m *MemoryStore) Complete(_ context.Context, id int64, out []Outgoing, merged ...int64) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	for _, id := range merged {
+		if r, ok := m.received[id]; ok {
+			r.done = true
+			m.received[id] = r
+		}
+	}
 	r := m.received[id]
 	if r.done {
 		return nil

@@ -297,12 +297,17 @@ func (s *Store) Unprocessed(ctx context.Context) ([]bot.Received, error) {
 }
 
 // Complete implements bot.Store.
-func (s *Store) Complete(ctx context.Context, id int64, out []bot.Outgoing) error {
+func (s *Store) Complete(ctx context.Context, id int64, out []bot.Outgoing, merged ...int64) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store replies: %w", err)
 	}
 	defer tx.Rollback()
+	for _, m := range merged {
+		if _, err := tx.ExecContext(ctx, `UPDATE journal SET processed = 1, raw = '' WHERE update_id = ?`, m); err != nil {
+			return fmt.Errorf("store replies: %w", err)
+		}
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE journal SET processed = 1, raw = '' WHERE update_id = ? AND processed = 0`, id)
 	if err != nil {
 		return fmt.Errorf("store replies: %w", err)

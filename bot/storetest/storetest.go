@@ -91,6 +91,13 @@ func journal(t *testing.T, s bot.Store) {
 	if err != nil || len(out) != 2 {
 		t.Fatalf("outbox %+v %v, want 2 replies", out, err)
 	}
+	// A question sent in pieces: 7 answered with 6, in one step.
+	if err := s.Complete(ctx, 6, []bot.Outgoing{{Chat: 3, Payload: []byte("c")}}, 7); err != nil {
+		t.Fatal(err)
+	}
+	if pending, _ := s.Unprocessed(ctx); len(pending) != 0 {
+		t.Errorf("a piece answered with another is still unprocessed: %+v", pending)
+	}
 }
 
 func deskItems(t *testing.T, s bot.Store) {

@@ -32,10 +32,13 @@ func newSettled() *settled {
 	return s
 }
 
-func (s *settled) Complete(ctx context.Context, id int64, out []bot.Outgoing) error {
-	err := s.MemoryStore.Complete(ctx, id, out)
+func (s *settled) Complete(ctx context.Context, id int64, out []bot.Outgoing, merged ...int64) error {
+	err := s.MemoryStore.Complete(ctx, id, out, merged...)
 	s.mu.Lock()
 	s.done[id], s.pending = true, s.pending+len(out)
+	for _, m := range merged {
+		s.done[m] = true
+	}
 	s.changed.Broadcast()
 	s.mu.Unlock()
 	return err

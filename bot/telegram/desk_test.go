@@ -97,14 +97,24 @@ func TestEditorsReports(t *testing.T) {
 	h.fake.Push(telegramtest.Text(78, "/stats"))
 	h.fake.Push(telegramtest.Text(77, "/stats"))
 	h.fake.Push(telegramtest.Text(77, "/gaps"))
-	calls := h.expect(t, 4)
-	if !strings.Contains(calls[1].Params["text"], "biên tập") {
-		t.Errorf("a citizen's /stats: %q", calls[1].Params["text"])
+	var citizen, editor []telegramtest.Call // two users answered side by side: in order for each
+	for _, c := range h.expect(t, 4) {
+		if c.Params["chat_id"] == "77" {
+			editor = append(editor, c)
+		} else {
+			citizen = append(citizen, c)
+		}
 	}
-	if s := calls[2].Params["text"]; !strings.Contains(s, "<pre>") || !strings.Contains(s, "&lt;5") || calls[2].Params["parse_mode"] != "HTML" {
+	if len(citizen) != 2 || len(editor) != 2 {
+		t.Fatalf("%d replies to the citizen, %d to the editor", len(citizen), len(editor))
+	}
+	if !strings.Contains(citizen[1].Params["text"], "biên tập") {
+		t.Errorf("a citizen's /stats: %q", citizen[1].Params["text"])
+	}
+	if s := editor[0].Params["text"]; !strings.Contains(s, "<pre>") || !strings.Contains(s, "&lt;5") || editor[0].Params["parse_mode"] != "HTML" {
 		t.Errorf("/stats: %q", s)
 	}
-	if s := calls[3].Params["text"]; !strings.Contains(s, "<pre>1. [unanswered, &lt;5, vi] thoi tiet sa pa ngay mai") {
+	if s := editor[1].Params["text"]; !strings.Contains(s, "<pre>1. [unanswered, &lt;5, vi] thoi tiet sa pa ngay mai") {
 		t.Errorf("/gaps: %q", s)
 	}
 }

@@ -44,6 +44,10 @@ type Config struct {
 	// channel's users.
 	Conversations *bot.Conversations
 	Talk          bot.ConversationConfig
+	// MergeWindow is how long a private message that looks unfinished
+	// waits for the rest of the question (a question sent in two or three
+	// messages is answered as one); 0: never waits.
+	MergeWindow time.Duration
 }
 
 // Adapter connects the core to Telegram.
@@ -56,6 +60,7 @@ type Adapter struct {
 	catalog   *locales.Catalog
 	send      *sender
 	dispatch  *dispatcher
+	gather    *gather
 	log       *slog.Logger
 	timeout   time.Duration
 	botName   string // the bot's @username, without @
@@ -122,6 +127,7 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 	}
 	a.talk.Attach(channel, a)
 	a.gate = newJournalGate()
+	a.gather = newGather(a, cfg.MergeWindow)
 	a.outbox = newOutbox(a)
 	a.jobs, a.stopJobs = context.WithCancel(context.Background())
 	opts := []tgbot.Option{
@@ -201,6 +207,7 @@ func (a *Adapter) drain(grace time.Duration, stopOutbox func()) error {
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	defer stopOutbox()
+	a.gather.releaseAll()
 	if err := a.dispatch.wait(ctx); err != nil {
 		a.stopJobs() // their journal entries stay unprocessed: answered at the next start
 		return fmt.Errorf("updates still in flight after %v: %w", grace, err)
@@ -275,8 +282,12 @@ func (a *Adapter) receive(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 	a.queue(u)
 }
 
-// queue runs an update's work on the dispatcher.
-func (a *Adapter) queue(u *models.Update) {
+// queue runs an update's work, after gathering a question sent in pieces.
+func (a *Adapter) queue(u *models.Update) { a.gather.add(u) }
+
+// submit runs an update's work on the dispatcher; also are the updates
+// whose messages were gathered into u, done with it.
+func (a *Adapter) submit(u *models.Update, also []int64) {
 	a.dispatch.submit(updateUser(u), func() {
 		// Shutdown cancels the job once the grace period is over.
 		ctx, cancel := context.WithTimeout(a.jobs, a.timeout)
@@ -286,7 +297,7 @@ func (a *Adapter) queue(u *models.Update) {
 		if a.jobs.Err() != nil {
 			return // cut short by shutdown: left unprocessed, answered at the next start
 		}
-		if err := a.store.Complete(context.WithoutCancel(ctx), u.ID, out); err != nil {
+		if err := a.store.Complete(context.WithoutCancel(ctx), u.ID, out, also...); err != nil {
 			a.stateError("outbox", err)
 			a.outbox.keep(out)
 		} else {

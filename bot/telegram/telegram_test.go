@@ -717,9 +717,9 @@ func (fullDisk) SaveSession(context.Context, string, bot.Session) error { return
 func (fullDisk) Receive(context.Context, int64, []byte, time.Time) (bool, error) {
 	return false, errFull
 }
-func (fullDisk) Complete(context.Context, int64, []bot.Outgoing) error { return errFull }
-func (fullDisk) AddFeedback(context.Context, bot.Feedback) error       { return errFull }
-func (fullDisk) LogQuestion(context.Context, bot.LoggedQuestion) error { return errFull }
+func (fullDisk) Complete(context.Context, int64, []bot.Outgoing, ...int64) error { return errFull }
+func (fullDisk) AddFeedback(context.Context, bot.Feedback) error                 { return errFull }
+func (fullDisk) LogQuestion(context.Context, bot.LoggedQuestion) error           { return errFull }
 
 // With the state database failing, every question is still answered from
 // the knowledge base, buttons are still answered, and Health says why.

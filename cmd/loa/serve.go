@@ -50,6 +50,7 @@ type serveConfig struct {
 	editorsChat   string
 	volunteers    bot.Volunteers
 	editors       map[string]bool
+	mergeWindow   time.Duration
 	deskRemind    time.Duration
 	logLevel      slog.Level
 }
@@ -107,6 +108,14 @@ func serveConfigFromEnv() (serveConfig, error) {
 	c.editors = map[string]bool{}
 	for key := range people {
 		c.editors[key] = true
+	}
+	c.mergeWindow = 2 * time.Second
+	if v := os.Getenv("LOA_MERGE_WINDOW"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > 10*time.Second {
+			return c, usageError{fmt.Sprintf("LOA_MERGE_WINDOW=%q: want a duration from 0 (off) to 10s, such as 2s", v)}
+		}
+		c.mergeWindow = d
 	}
 	c.deskRemind = 2 * time.Hour
 	if v := os.Getenv("LOA_DESK_REMIND"); v != "" {
@@ -231,7 +240,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	limits := telegram.TelegramLimits()
 	limits.Global = rate.Limit(cfg.sendRate)
 	adapter, err := telegram.New(ctx, telegram.Config{
-		Token: cfg.token, ServerURL: cfg.apiURL, Limits: limits, Logger: log, Metrics: telegram.NewMetrics(reg),
+		Token: cfg.token, ServerURL: cfg.apiURL, Limits: limits, Logger: log, Metrics: telegram.NewMetrics(reg), MergeWindow: cfg.mergeWindow,
 		Talk: bot.ConversationConfig{
 			Reviewers: cfg.reviewers, Reviews: store, Transcriber: listener, Speaker: speaker, Desk: cfg.desk, Volunteers: cfg.volunteers,
 			Editors: cfg.editors, Reload: reloadFrom(common.content, kb, log, "/reload"),
