@@ -349,22 +349,26 @@ func mostlyLatin(s string) bool {
 // context for follow-up questions.
 func (c *Core) Card(s *Session, id string) []Reply {
 	defaultLang(s)
-	p := c.kb.Content().Procedure(id)
-	if p == nil { // an old button for a procedure since removed
+	now := c.now()
+	// As in force today; nil for an old button of a procedure since
+	// removed, or one no longer (or not yet) in force.
+	p := c.kb.Content().ProcedureAt(id, now)
+	if p == nil {
 		return []Reply{{Kind: KindText, Message: "none", Lang: s.Lang}}
 	}
-	s.Last, s.LastAt, s.Choices = id, c.now(), nil
+	s.Last, s.LastAt, s.Choices = id, now, nil
 	lang := shownLang(p, s.Lang)
 	return append(notices(p, s.Lang), Reply{Kind: KindCard, Procedure: p, Lang: lang})
 }
 
 // Section shows one part of procedure id.
 func (c *Core) section(s *Session, id string, part Part) []Reply {
-	p := c.kb.Content().Procedure(id)
+	now := c.now()
+	p := c.kb.Content().ProcedureAt(id, now)
 	if p == nil {
 		return []Reply{{Kind: KindText, Message: "none", Lang: s.Lang}}
 	}
-	s.LastAt = c.now()
+	s.LastAt = now
 	return append(notices(p, s.Lang), Reply{Kind: KindSection, Procedure: p, Lang: shownLang(p, s.Lang), Part: part})
 }
 
@@ -471,8 +475,9 @@ func (c *Core) Category(s *Session, id string) []Reply {
 	}
 	var procs []*knowledge.Procedure
 	s.Choices = s.Choices[:0] // typing a number opens that procedure
+	now := c.now()
 	for _, p := range content.Procedures {
-		if p.Category == id {
+		if p = p.At(now); p != nil && p.Category == id {
 			procs = append(procs, p)
 			s.Choices = append(s.Choices, p.ID)
 		}

@@ -21,7 +21,7 @@ func (c *Core) draftable(s *Session, text string, res knowledge.Result) (p *know
 	}
 	switch top := res.Top(); {
 	case c.hasContext(s) && (top == nil || top.ID == s.Last || !res.Confident && !res.Related):
-		p = c.kb.Content().Procedure(s.Last)
+		p = c.kb.Content().ProcedureAt(s.Last, c.now())
 	case res.Confident:
 		p, first = top.Procedure, true
 	}
@@ -154,9 +154,9 @@ func (c *Core) DraftReply(ctx context.Context, question, id string, lang knowled
 	if c.drafter == nil {
 		return "", false, ErrNoDrafter
 	}
-	p := c.kb.Content().Procedure(id)
+	p := c.kb.Content().ProcedureAt(id, c.now())
 	if p == nil {
-		return "", false, fmt.Errorf("draft a reply: no procedure %q", id)
+		return "", false, fmt.Errorf("draft a reply: no procedure %q in force", id)
 	}
 	raw, err := c.drafter.Draft(ctx, question, p, draftLang(p, lang), nil)
 	if err != nil {

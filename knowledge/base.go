@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Base is the live knowledge base: content and its search index, swapped
@@ -15,7 +16,8 @@ type Base struct {
 	cur        atomic.Pointer[snapshot]
 	closed     atomic.Bool
 	confidence Confidence
-	reloadMu   sync.Mutex // one reload at a time
+	now        func() time.Time // what day it is: dated content is searched as in force then
+	reloadMu   sync.Mutex       // one reload at a time
 }
 
 // snapshot is one loaded content folder and its index.
@@ -38,10 +40,14 @@ type Option func(*Base)
 // WithConfidence sets the thresholds of the confident decision.
 func WithConfidence(c Confidence) Option { return func(b *Base) { b.confidence = c } }
 
+// WithClock sets the clock searches judge dated content by (valid_from,
+// valid_until); the default is time.Now.
+func WithClock(now func() time.Time) Option { return func(b *Base) { b.now = now } }
+
 // Open loads, validates and indexes a content folder. Content with errors is
 // refused; the returned Problems then say why. Warnings never stop it.
 func Open(ctx context.Context, fsys fs.FS, opts ...Option) (*Base, Problems, error) {
-	b := &Base{confidence: DefaultConfidence()}
+	b := &Base{confidence: DefaultConfidence(), now: time.Now}
 	for _, o := range opts {
 		o(b)
 	}
@@ -220,12 +226,13 @@ func (b *Base) Content() *Content { return b.cur.Load().content }
 // Problems returns the warnings of the content being served.
 func (b *Base) Problems() Problems { return b.cur.Load().problems }
 
-// Search finds the procedures that answer a question asked in lang.
+// Search finds the procedures in force that answer a question asked in
+// lang; each hit's Procedure is as it stands today (Procedure.At).
 func (b *Base) Search(ctx context.Context, question string, lang Lang) (Result, error) {
 	s := b.acquire()
 	if s == nil {
 		return Result{}, ErrClosed
 	}
 	defer s.release()
-	return s.search(ctx, question, lang)
+	return s.search(ctx, question, lang, b.now())
 }

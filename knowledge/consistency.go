@@ -80,19 +80,29 @@ func checkFigures(t, vi *Text, pl problemList) {
 		compare(t.fieldLine(name), name, t.field(name), vi.field(name))
 	}
 	for _, k := range SectionKeys() {
-		ts, ok := t.Sections[k]
-		if !ok {
+		tv, vv := byDate(t.versionsOf(k)), byDate(vi.versionsOf(k))
+		if len(tv) == 0 {
 			continue
 		}
-		compare(t.fieldLine("sources"), fmt.Sprintf("section %q", ts.Heading), sectionText(ts), sectionText(vi.Sections[k]))
+		if !sameDates(tv, vv) {
+			pl.errorf(tv[0].line, "section %q has versions %s, vi.md %s: a translation has the versions vi.md has, with the same dates", tv[0].Heading, describeDates(tv), describeDates(vv))
+			continue
+		}
+		for i, ts := range tv {
+			line := ts.line
+			if line == 0 {
+				line = t.fieldLine("sources")
+			}
+			compare(line, fmt.Sprintf("section %q", ts.Heading), sectionText(ts), sectionText(vv[i]))
+		}
 	}
 }
 
 // allText is every word of a text an editor wrote: fields and sections.
 func allText(t *Text) string {
 	parts := []string{t.Title, t.Summary, t.Where, t.Fee, t.Duration, t.Deadline}
-	for _, k := range SectionKeys() {
-		parts = append(parts, t.Sections[k].Plain)
+	for _, s := range t.allSections() {
+		parts = append(parts, s.Plain)
 	}
 	return strings.Join(parts, "\n")
 }

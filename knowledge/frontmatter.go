@@ -63,6 +63,8 @@ var fields = []field{
 	{name: "legal_basis", list: true, required: true},
 	{name: "sources", list: true, required: true},
 	{name: "updated", required: true, translation: true},
+	{name: validFrom}, // the procedure's own span; translations follow vi.md
+	{name: validUntil},
 	{name: "status", translation: true, trRequired: true},
 	{name: "reviewed_by", translation: true},
 	{name: "source_digest", translation: true, trRequired: true},

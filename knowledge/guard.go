@@ -58,7 +58,7 @@ func (p *Procedure) factSource() *factSource {
 	all = append(all, p.Online)
 	for _, t := range p.Texts {
 		all = append(all, t.Title, t.Summary, t.Where, t.Fee, t.Duration, t.Deadline)
-		for _, s := range t.Sections {
+		for _, s := range t.allSections() {
 			all = append(all, s.Plain)
 		}
 	}

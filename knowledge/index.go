@@ -90,8 +90,8 @@ func indexText(p *Procedure, t *Text) map[string]any {
 // bodyText is the searchable text of a procedure beyond title and summary.
 func bodyText(t *Text) string {
 	parts := []string{t.Where, t.Fee, t.Duration, t.Deadline}
-	for _, k := range SectionKeys() {
-		parts = append(parts, t.Sections[k].Plain)
+	for _, s := range t.allSections() { // every version: search finds a text whatever day it is asked
+		parts = append(parts, s.Plain)
 	}
 	var b strings.Builder
 	for _, p := range parts {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -63,10 +64,25 @@ var (
 	citationPattern = regexp.MustCompile(`\[(\d+)\]`)
 )
 
+// LoadOption adjusts what Load checks.
+type LoadOption func(*loadConfig)
+
+type loadConfig struct {
+	today time.Time // zero: expiry is not judged
+}
+
+// AsOf makes Load warn about dated content that has expired by the day of
+// t in Vietnam (a valid_until before it): content check passes its clock.
+func AsOf(t time.Time) LoadOption { return func(c *loadConfig) { c.today = t } }
+
 // Load reads and validates a content folder. It returns what could be loaded
 // together with every problem found; when Problems.Err() is non-nil the
 // content must not be served.
-func Load(fsys fs.FS) (*Content, Problems) {
+func Load(fsys fs.FS, opts ...LoadOption) (*Content, Problems) {
+	var cfg loadConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	var problems Problems
 	c := &Content{fsys: fsys}
 	c.Categories = loadCategories(fsys, &problems)
@@ -77,6 +93,9 @@ func Load(fsys fs.FS) (*Content, Problems) {
 	c.Gaps = loadGaps(fsys, &problems)
 	c.Procedures = loadProcedures(fsys, c, &problems)
 	checkGapsNear(c, &problems)
+	if !cfg.today.IsZero() {
+		checkExpired(c.Procedures, cfg.today, &problems)
+	}
 	problems.sort()
 	return c, problems
 }
@@ -204,6 +223,7 @@ func loadProcedure(fsys fs.FS, dir, id string, c *Content, problems *Problems) *
 		}
 	}
 	p.words, p.facts = procedureWords(p), p.factSource()
+	p.views = buildViews(p)
 	return p
 }
 
@@ -245,6 +265,7 @@ func parseText(src []byte, file string, lang Lang, p *Procedure, problems *Probl
 		}
 	}
 	if !translation {
+		p.Valid = parseValidity(fm.values[validFrom], fm.values[validUntil], fm.line(validFrom), fm.line(validUntil), pl)
 		p.Category = fm.values["category"]
 		p.Online = fm.values["online"]
 		p.Codes = fm.lists["codes"]
@@ -268,7 +289,19 @@ func parseText(src []byte, file string, lang Lang, p *Procedure, problems *Probl
 		pl.errorf(bodyLine, "the body is empty: add the sections %s", sectionList())
 		return t
 	}
-	t.Sections = parseBody(body, bodyLine, pl)
+	t.Versions = parseBody(body, bodyLine, pl)
+	t.Sections = make(map[SectionKey]Section, len(t.Versions))
+	for _, k := range SectionKeys() {
+		vs := t.Versions[k]
+		if len(vs) == 0 {
+			continue
+		}
+		t.Sections[k] = vs[0]
+		for _, s := range vs {
+			t.dated = t.dated || s.Valid.Dated()
+		}
+		checkVersions(vs, p.Valid, pl)
+	}
 	return t
 }
 
@@ -311,8 +344,8 @@ func checkCitations(t *Text, p *Procedure, pl problemList, canonical bool) {
 			pl.errorf(t.fieldLine(name), "%s states facts without a source: add [n] after them, n being the source's number in sources", name)
 		}
 	}
-	for _, k := range SectionKeys() {
-		check(t.fieldLine("sources"), t.Sections[k].Markdown)
+	for _, s := range t.allSections() {
+		check(t.fieldLine("sources"), s.Markdown)
 	}
 	if canonical {
 		for i := range p.Sources {

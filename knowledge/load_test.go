@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 const goodVI = `---
@@ -175,14 +176,31 @@ func FuzzLoadProcedure(f *testing.F) {
 	f.Add(translationOf(goodVI))
 	f.Add("---\n---\n")
 	f.Add("---\ntitle: [\n---\n## Các bước\n")
+	// Dated content: versions of a section, a whole file, and broken dates.
+	f.Add(datedVI)
+	f.Add(datedTranslation())
+	f.Add(strings.Replace(goodVI, "updated: 2026-11-22", "updated: 2026-11-22\nvalid_from: 2027-03-01\nvalid_until: 2030-12-31", 1))
+	f.Add(strings.Replace(datedVI, "2027-01-01", "2027-1-1", 1))
+	f.Add("---\n---\n## Lưu ý\n<!-- valid_from: 2027-01-01, valid_until: 2026-12-31 -->\n<!-- valid_until: x -->\n")
 	f.Fuzz(func(t *testing.T, src string) {
-		c, problems := Load(contentFS(map[string]string{"a/vi.md": src, "a/tay.md": src}))
+		c, problems := Load(contentFS(map[string]string{"a/vi.md": src, "a/tay.md": src}), AsOf(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)))
 		if problems.Err() == nil && c.Procedure("a") == nil {
 			t.Fatal("no errors but no procedure")
 		}
 		for _, p := range problems {
 			if p.File == "" || p.Message == "" {
 				t.Fatalf("problem without location or message: %+v", p)
+			}
+		}
+		if problems.Err() != nil {
+			return
+		}
+		// Valid content has, on every day it is in force, one version of
+		// each section.
+		p := c.Procedure("a")
+		for _, day := range []time.Time{{}, time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 12, 0, 0, 0, time.UTC), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)} {
+			if at := p.At(day); at != nil && len(at.Text(Vietnamese).Sections) != len(SectionKeys()) {
+				t.Fatalf("%v: sections %v", day, at.Text(Vietnamese).Sections)
 			}
 		}
 	})

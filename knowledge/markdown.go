@@ -46,17 +46,21 @@ func sectionFor(heading string) (SectionKey, bool) {
 }
 
 // parseBody splits the Markdown body into its fixed sections, reporting
-// missing, unknown, repeated, misordered and empty ones.
-func parseBody(body []byte, bodyLine int, pl problemList) map[SectionKey]Section {
-	sections := map[SectionKey]Section{}
+// missing, unknown, misordered and empty ones. A section may come in
+// several versions, each dated by a validity line right under its heading
+// (checkVersions judges their dates); they are returned in file order.
+func parseBody(body []byte, bodyLine int, pl problemList) map[SectionKey][]Section {
+	versions := map[SectionKey][]Section{}
 	lineOf := func(offset int) int { return bodyLine + bytes.Count(body[:offset], []byte("\n")) }
 	doc := goldmark.DefaultParser().Parse(text.NewReader(body))
 
 	type open struct {
-		key   SectionKey
-		head  string
-		line  int
-		nodes []ast.Node
+		key       SectionKey
+		head      string
+		line      int
+		nodes     []ast.Node
+		valid     Validity
+		validLine int
 	}
 	var cur *open
 	seen := map[SectionKey]int{}
@@ -66,16 +70,31 @@ func parseBody(body []byte, bodyLine int, pl problemList) map[SectionKey]Section
 			return
 		}
 		s := renderSection(cur.nodes, body)
-		s.Heading = cur.head
+		s.Heading, s.Valid, s.line, s.validLine = cur.head, cur.valid, cur.line, cur.validLine
 		if strings.TrimSpace(s.Plain) == "" {
 			pl.errorf(cur.line, "section %q is empty", cur.head)
 		}
-		sections[cur.key] = s
+		versions[cur.key] = append(versions[cur.key], s)
 	}
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		off := nodeOffset(n)
 		h, isHeading := n.(*ast.Heading)
 		if !isHeading {
+			// A validity line is Markdown's own comment block, so no
+			// Markdown reader shows it; only the one right under a
+			// heading dates its section.
+			if c, ok := n.(*ast.HTMLBlock); ok && c.HTMLBlockType == ast.HTMLBlockType2 {
+				line := lineOf(max(off, 0))
+				if v, ok := validityComment(commentText(c, body), line, pl); ok {
+					switch {
+					case cur == nil || len(cur.nodes) > 0 || cur.validLine > 0:
+						pl.errorf(line, "a validity line belongs right under a section's heading, before its text")
+					default:
+						cur.valid, cur.validLine = v, line
+					}
+					continue
+				}
+			}
 			if cur == nil {
 				if off >= 0 {
 					pl.errorf(lineOf(off), "text before the first section: start the body with \"## %s\"", VietnameseHeading(Documents))
@@ -97,18 +116,16 @@ func parseBody(body []byte, bodyLine int, pl problemList) map[SectionKey]Section
 		key, ok := sectionFor(title)
 		if !ok {
 			pl.errorf(line, "unknown section %q: use %s", title, sectionList())
-			cur = nil
-			continue
-		}
-		if first, dup := seen[key]; dup {
-			pl.errorf(line, "section %q appears twice (first on line %d)", title, first)
+			flush()
 			cur = nil
 			continue
 		}
 		flush()
-		seen[key] = line
+		if _, again := seen[key]; !again {
+			seen[key] = line
+		}
 		if idx := sectionIndex(key); idx < order {
-			pl.errorf(line, "section %q is out of order: the order is %s", title, sectionList())
+			pl.errorf(line, "section %q is out of order: the order is %s (the versions of a section one after another)", title, sectionList())
 		} else {
 			order = idx
 		}
@@ -120,7 +137,20 @@ func parseBody(body []byte, bodyLine int, pl problemList) map[SectionKey]Section
 			pl.errorf(bodyLine, "missing section \"## %s\"", VietnameseHeading(k))
 		}
 	}
-	return sections
+	return versions
+}
+
+// commentText returns an HTML comment block's source, every line of it.
+func commentText(c *ast.HTMLBlock, src []byte) string {
+	var b strings.Builder
+	for i := 0; i < c.Lines().Len(); i++ {
+		seg := c.Lines().At(i)
+		b.Write(seg.Value(src))
+	}
+	if c.HasClosure() {
+		b.Write(c.ClosureLine.Value(src))
+	}
+	return b.String()
 }
 
 func sectionIndex(k SectionKey) int {

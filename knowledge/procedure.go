@@ -41,9 +41,14 @@ type Procedure struct {
 	Digest     string   // digest of vi.md, which translations record as source_digest
 	Texts      map[Lang]*Text
 	Recordings []Recording // people reading it aloud, shipped in audio/
+	// Valid is when the procedure is served, from vi.md's valid_from and
+	// valid_until; zero: always.
+	Valid Validity
 
 	words map[string]bool // folded words of every text, for Mentions
 	facts *factSource     // what the texts state, for Guard
+	views []view          // the procedure between each two of its dates; nil when undated
+	root  *Procedure      // in a view: the procedure as loaded
 }
 
 // Mentions reports whether every word (folded, as TopicWords gives them)
@@ -62,7 +67,7 @@ func procedureWords(p *Procedure) map[string]bool {
 	words := map[string]bool{}
 	for _, t := range p.Texts {
 		parts := append([]string{t.Title, t.Summary, t.Where, t.Fee, t.Duration, t.Deadline}, t.Keywords...)
-		for _, s := range t.Sections {
+		for _, s := range t.allSections() {
 			parts = append(parts, s.Plain)
 		}
 		for _, part := range parts {
@@ -115,9 +120,16 @@ type Text struct {
 	Status       Status // empty for Vietnamese
 	ReviewedBy   string
 	SourceDigest string
-	Sections     map[SectionKey]Section
+	// Sections holds one version of each section: in a text as loaded,
+	// the first in the file; in a text from At, the one in force.
+	Sections map[SectionKey]Section
+	// Versions lists every version of each section, in file order, in a
+	// text as loaded (nil in one from At or built by hand).
+	Versions map[SectionKey][]Section
 
 	lines map[string]int // front-matter field lines, for messages
+	dated bool           // some version of a section has dates
+	root  *Text          // in a text from At: the text as loaded
 }
 
 // Section is one body section: its Markdown source and a plain-text
@@ -127,6 +139,13 @@ type Section struct {
 	Markdown string
 	Plain    string
 	Items    []string // list items, plain text, when the section is a list
+	// Valid is when this version is in force, from a
+	// "<!-- valid_from: …, valid_until: … -->" line under its heading;
+	// zero: always.
+	Valid Validity
+
+	line      int // of the heading, for messages
+	validLine int // of the validity line, 0 when there is none
 }
 
 // Category groups procedures for browsing.

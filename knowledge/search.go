@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -70,7 +71,7 @@ var fieldWeights = weights{
 const maxHits = 5
 
 // search runs a question against one snapshot.
-func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Result, error) {
+func (s *snapshot) search(ctx context.Context, question string, lang Lang, at time.Time) (Result, error) {
 	res := Result{Query: question}
 	langs := questionLangs(question, lang)
 	pq := parseQuery(question, s.vocab, langs, s.synonyms)
@@ -82,7 +83,7 @@ func (s *snapshot) search(ctx context.Context, question string, lang Lang) (Resu
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
-	res.Hits = s.rerank(pq, s.merge(sr.Hits, lang), langs)
+	res.Hits = s.rerank(pq, s.merge(sr.Hits, lang, at), langs)
 	if len(res.Hits) > 0 {
 		v := s.profiles[res.Hits[0].ID].in(langs)
 		res.Coverage = pq.coverage(pq.topic(), v, allWords)
@@ -161,13 +162,15 @@ func questionLangs(question string, lang Lang) []Lang {
 }
 
 // merge turns index hits (one per procedure and language) into one hit per
-// procedure, keeping its best-scoring language.
-func (s *snapshot) merge(docs search.DocumentMatchCollection, lang Lang) []Hit {
+// procedure in force at the time, keeping its best-scoring language. The
+// index holds every version; what is not in force is dropped here, before
+// confidence is judged.
+func (s *snapshot) merge(docs search.DocumentMatchCollection, lang Lang, at time.Time) []Hit {
 	var hits []Hit
 	index := map[string]int{}
 	for _, d := range docs {
 		id, matched := splitDocID(d.ID)
-		p := s.content.Procedure(id)
+		p := s.content.ProcedureAt(id, at)
 		if p == nil {
 			continue
 		}

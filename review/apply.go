@@ -103,7 +103,12 @@ func applyFile(dir string, c *knowledge.Content, id string, lang knowledge.Lang,
 		}
 		names[d.ReviewerName] = true
 	}
-	if !stale && everyItemDone(vi, current) {
+	done := !stale && everyItemDone(vi, current)
+	if done && hasVersions(vi) {
+		rep.Held = append(rep.Held, t.File+": vi.md has dated versions of a section and /review shows only the first of each; an editor checks the others, then sets status: reviewed")
+		done = false
+	}
+	if done {
 		var who []string
 		for n := range names {
 			who = append(who, n)
@@ -128,6 +133,16 @@ func applyFile(dir string, c *knowledge.Content, id string, lang knowledge.Lang,
 		rep.Reviewed = removeLast(rep.Reviewed, t.File)
 	}
 	return nil
+}
+
+// hasVersions reports whether a text has a section in several dated versions.
+func hasVersions(t *knowledge.Text) bool {
+	for _, vs := range t.Versions {
+		if len(vs) > 1 {
+			return true
+		}
+	}
+	return false
 }
 
 func removeLast(ss []string, s string) []string {
@@ -220,8 +235,18 @@ func replaceSection(text string, key knowledge.SectionKey, value string) (string
 	if start < 0 {
 		return text, fmt.Errorf("no section for %s in the file", key)
 	}
+	head := start + 1
+	// A validity line under the heading dates this version: keep it.
+	for i := start + 1; i < end; i++ {
+		if l := strings.TrimSpace(lines[i]); l != "" {
+			if strings.HasPrefix(l, "<!-- valid") && strings.HasSuffix(l, "-->") {
+				head = i + 1
+			}
+			break
+		}
+	}
 	body := []string{"", strings.TrimSpace(value), ""}
-	out := append(append(append([]string{}, lines[:start+1]...), body...), lines[end:]...)
+	out := append(append(append([]string{}, lines[:head]...), body...), lines[end:]...)
 	return strings.Join(out, "\n"), nil
 }
 
