@@ -21,6 +21,7 @@ type ConversationStore interface {
 	Records
 	VoiceNotes
 	DeskItems
+	Broadcasts
 }
 
 // ConversationConfig configures Conversations.
@@ -329,6 +330,9 @@ func (cs *Conversations) command(ctx context.Context, s *Session, ev Event) (Res
 		return Response{Replies: replies}, err
 	case CommandReload, CommandGaps, CommandStats:
 		replies, err := cs.editorCommand(ctx, ev)
+		return Response{Replies: replies}, err
+	case CommandSubscribe, CommandUnsubscribe, CommandBroadcast:
+		replies, err := cs.broadcastCommand(ctx, s, ev)
 		return Response{Replies: replies}, err
 	case CommandReview:
 		if cs.reviews == nil {

@@ -23,6 +23,7 @@ type Store interface {
 	VoiceNotes
 	AudioFiles
 	DeskItems
+	Broadcasts
 	Journal
 	Deliveries
 	// Prune deletes logged questions, feedback and processed updates older
@@ -158,6 +159,9 @@ type MemoryStore struct {
 	voice     []VoiceNote
 	audio     map[string]string
 	desk      []DeskItem
+	subs      map[string]subscriber
+	casts     []BroadcastReport
+	sends     map[int64][]memorySend // by broadcast
 }
 
 type received struct {
@@ -169,7 +173,7 @@ var _ Store = (*MemoryStore)(nil)
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{sessions: map[string]Session{}, received: map[int64]received{}}
+	return &MemoryStore{sessions: map[string]Session{}, received: map[int64]received{}, subs: map[string]subscriber{}, sends: map[int64][]memorySend{}}
 }
 
 // LoadSession implements Store.
@@ -432,4 +436,116 @@ func (m *MemoryStore) DeskItems(_ context.Context, states ...DeskState) ([]DeskI
 		}
 	}
 	return out, nil
+}
+
+type subscriber struct {
+	to   Address
+	lang knowledge.Lang
+}
+
+type memorySend struct {
+	to    Address
+	state SendState
+}
+
+// Subscribe implements Store.
+func (m *MemoryStore) Subscribe(_ context.Context, to Address, lang knowledge.Lang) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.subs[to.Key()] = subscriber{to: to, lang: lang}
+	return nil
+}
+
+// Unsubscribe implements Store.
+func (m *MemoryStore) Unsubscribe(_ context.Context, to Address) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.subs, to.Key())
+	return nil
+}
+
+// AddBroadcast implements Store.
+func (m *MemoryStore) AddBroadcast(_ context.Context, b Broadcast) (int64, int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b.ID = int64(len(m.casts) + 1)
+	var sends []memorySend
+	for _, s := range m.subs {
+		if s.lang == b.Lang {
+			sends = append(sends, memorySend{to: s.to, state: SendPending})
+		}
+	}
+	slices.SortFunc(sends, func(a, b memorySend) int { return cmp.Compare(a.to.Key(), b.to.Key()) })
+	m.sends[b.ID] = sends
+	m.casts = append(m.casts, BroadcastReport{Broadcast: b})
+	return b.ID, len(sends), nil
+}
+
+// PendingSends implements Store.
+func (m *MemoryStore) PendingSends(_ context.Context, limit int) ([]BroadcastSend, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []BroadcastSend
+	for _, c := range m.casts {
+		for _, s := range m.sends[c.ID] {
+			if s.state == SendPending && len(out) < limit {
+				out = append(out, BroadcastSend{Broadcast: c.ID, To: s.to})
+			}
+		}
+	}
+	return out, nil
+}
+
+// MarkSend implements Store.
+func (m *MemoryStore) MarkSend(_ context.Context, broadcast int64, to Address, state SendState) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, s := range m.sends[broadcast] {
+		if s.to.Key() == to.Key() {
+			m.sends[broadcast][i].state = state
+		}
+	}
+	if state == SendBlocked {
+		delete(m.subs, to.Key())
+	}
+	return nil
+}
+
+// BroadcastReports implements Store.
+func (m *MemoryStore) BroadcastReports(_ context.Context, id int64) ([]BroadcastReport, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []BroadcastReport
+	for i := len(m.casts) - 1; i >= 0; i-- {
+		r := m.casts[i]
+		if id > 0 && r.ID != id {
+			continue
+		}
+		for _, s := range m.sends[r.ID] {
+			switch s.state {
+			case SendPending:
+				r.Pending++
+			case SendSent:
+				r.Sent++
+			case SendBlocked:
+				r.Blocked++
+			case SendFailed:
+				r.Failed++
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// MarkReported implements Store.
+func (m *MemoryStore) MarkReported(_ context.Context, id int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := range m.casts {
+		if m.casts[i].ID == id {
+			m.casts[i].Reported = true
+		}
+	}
+	return nil
 }

@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"desk items", deskItems},
 		{"one vote per voter", votes},
 		{"what editors read", editorsRead},
+		{"broadcasts", broadcasts},
 		{"prune", prune},
 	}
 	for _, tt := range tests {
@@ -236,6 +237,55 @@ func editorsRead(t *testing.T, s bot.Store) {
 	votes, err := s.Votes(ctx, day.Add(time.Hour))
 	if err != nil || len(votes) != 1 || votes[0].Procedure != "id-card" || !votes[0].Helpful || votes[0].Lang != "hmn" || votes[0].Voter != "b" {
 		t.Errorf("votes since: %+v %v", votes, err)
+	}
+}
+
+func broadcasts(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	user := func(id string) bot.Address { return bot.Address{Channel: "telegram", User: id, Chat: id} }
+	for _, id := range []string{"1", "2", "3"} {
+		if err := s.Subscribe(ctx, user(id), knowledge.Hmong); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Subscribe(ctx, user("4"), knowledge.Vietnamese)
+	s.Subscribe(ctx, user("4"), knowledge.Hmong) // a second /subscribe after /lang hmn: one subscription
+	s.Subscribe(ctx, user("5"), knowledge.Hmong)
+	s.Unsubscribe(ctx, user("5"))
+	editor := user("9")
+	at := time.UnixMilli(time.Now().UnixMilli())
+	id, n, err := s.AddBroadcast(ctx, bot.Broadcast{Lang: knowledge.Hmong, Text: "Txoj cai tshiab", By: editor, Created: at})
+	if err != nil || n != 4 {
+		t.Fatalf("broadcast to %d (%v), want 4", n, err)
+	}
+	if _, n, _ := s.AddBroadcast(ctx, bot.Broadcast{Lang: knowledge.Dao, Text: "x", Created: at}); n != 0 {
+		t.Errorf("a broadcast in Dao reached %d, want 0", n)
+	}
+	pending, err := s.PendingSends(ctx, 10)
+	if err != nil || len(pending) != 4 || pending[0].Broadcast != id || pending[0].To != user("1") {
+		t.Fatalf("pending %+v %v", pending, err)
+	}
+	s.MarkSend(ctx, id, user("1"), bot.SendSent)
+	s.MarkSend(ctx, id, user("2"), bot.SendBlocked)
+	s.MarkSend(ctx, id, user("3"), bot.SendFailed)
+	if pending, _ := s.PendingSends(ctx, 10); len(pending) != 1 || pending[0].To != user("4") {
+		t.Errorf("pending after three: %+v", pending)
+	}
+	reports, err := s.BroadcastReports(ctx, id)
+	if err != nil || len(reports) != 1 {
+		t.Fatalf("%+v %v", reports, err)
+	}
+	r := reports[0]
+	if r.Sent != 1 || r.Blocked != 1 || r.Failed != 1 || r.Pending != 1 || r.Done() || r.Text != "Txoj cai tshiab" || r.By != editor || !r.Created.Equal(at) || r.Lang != knowledge.Hmong || r.Reported {
+		t.Errorf("report %+v", r)
+	}
+	s.MarkReported(ctx, id)
+	if all, _ := s.BroadcastReports(ctx, 0); len(all) != 2 || all[0].ID == id || !all[1].Reported {
+		t.Errorf("all reports, newest first: %+v", all)
+	}
+	// The user who blocked the bot is no longer subscribed.
+	if _, n, _ := s.AddBroadcast(ctx, bot.Broadcast{Lang: knowledge.Hmong, Text: "y", Created: at}); n != 3 {
+		t.Errorf("after a block: %d recipients, want 3", n)
 	}
 }
 

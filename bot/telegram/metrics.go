@@ -16,6 +16,7 @@ type Metrics struct {
 	Replayed        prometheus.Counter     // updates answered after a restart
 	StateErrors     *prometheus.CounterVec // by operation
 	Apologies       prometheus.Counter     // internal errors answered with an apology
+	Broadcast       *prometheus.CounterVec // broadcast messages, by result
 }
 
 // NewMetrics creates the metrics and registers them on reg.
@@ -52,7 +53,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Apologies: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "loa_internal_errors_total", Help: "Updates that failed inside Loa; the citizen got a short apology.",
 		}),
+		Broadcast: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "loa_broadcast_messages_total", Help: "Broadcast messages, by result (sent, blocked: the user blocked the bot, failed).",
+		}, []string{"result"}),
 	}
-	reg.MustRegister(m.Updates, m.Answers, m.Latency, m.APIErrors, m.Dropped, m.WebhookRejected, m.FloodLimited, m.Replayed, m.StateErrors, m.Apologies)
+	reg.MustRegister(m.Updates, m.Answers, m.Latency, m.APIErrors, m.Dropped, m.WebhookRejected, m.FloodLimited, m.Replayed, m.StateErrors, m.Apologies, m.Broadcast)
 	return m
 }

@@ -48,34 +48,38 @@ type Config struct {
 	// waits for the rest of the question (a question sent in two or three
 	// messages is answered as one); 0: never waits.
 	MergeWindow time.Duration
+	// BroadcastRate is the messages per second broadcasts may take of the
+	// global budget; 0: half of it, so replies always have the rest.
+	BroadcastRate rate.Limit
 }
 
 // Adapter connects the core to Telegram.
 type Adapter struct {
-	api       *tgbot.Bot
-	core      *bot.Core
-	talk      *bot.Conversations // sessions, flood, commands, buttons, question log
-	store     bot.Store
-	render    renderer
-	catalog   *locales.Catalog
-	send      *sender
-	dispatch  *dispatcher
-	gather    *gather
-	log       *slog.Logger
-	timeout   time.Duration
-	botName   string // the bot's @username, without @
-	botID     int64
-	knowledge bot.Knowledge // for inline mode
-	metrics   *Metrics
-	refusals  *rate.Limiter // how often a refused webhook call is logged
-	gate      *journalGate
-	outbox    *outbox
-	health    health
-	stateLog  *rate.Limiter // how often a failing state store is logged
-	files     *http.Client  // downloads of voice notes
-	speaker   bot.Speaker   // reads cards aloud; nil: no voice
-	jobs      context.Context
-	stopJobs  context.CancelFunc // ends the updates still running after the grace period
+	api        *tgbot.Bot
+	core       *bot.Core
+	talk       *bot.Conversations // sessions, flood, commands, buttons, question log
+	store      bot.Store
+	render     renderer
+	catalog    *locales.Catalog
+	send       *sender
+	dispatch   *dispatcher
+	gather     *gather
+	broadcasts *broadcaster
+	log        *slog.Logger
+	timeout    time.Duration
+	botName    string // the bot's @username, without @
+	botID      int64
+	knowledge  bot.Knowledge // for inline mode
+	metrics    *Metrics
+	refusals   *rate.Limiter // how often a refused webhook call is logged
+	gate       *journalGate
+	outbox     *outbox
+	health     health
+	stateLog   *rate.Limiter // how often a failing state store is logged
+	files      *http.Client  // downloads of voice notes
+	speaker    bot.Speaker   // reads cards aloud; nil: no voice
+	jobs       context.Context
+	stopJobs   context.CancelFunc // ends the updates still running after the grace period
 }
 
 // New connects to the Bot API (getMe) and returns an Adapter.
@@ -128,6 +132,10 @@ func New(ctx context.Context, cfg Config, core *bot.Core, kb bot.Knowledge, stor
 	a.talk.Attach(channel, a)
 	a.gate = newJournalGate()
 	a.gather = newGather(a, cfg.MergeWindow)
+	if cfg.BroadcastRate <= 0 {
+		cfg.BroadcastRate = cfg.Limits.Global / 2
+	}
+	a.broadcasts = newBroadcaster(a, cfg.BroadcastRate)
 	a.outbox = newOutbox(a)
 	a.jobs, a.stopJobs = context.WithCancel(context.Background())
 	opts := []tgbot.Option{
@@ -172,10 +180,13 @@ func (a *Adapter) Run(ctx context.Context, grace time.Duration) error {
 // stops the outbox.
 func (a *Adapter) start(ctx context.Context) (stopOutbox func()) {
 	octx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
+	done, broadcasting := make(chan struct{}), make(chan struct{})
 	go func() { a.outbox.run(octx); close(done) }()
+	// Broadcasts stop taking new recipients when ctx ends; the sends in
+	// flight finish and are marked.
+	go func() { a.broadcasts.run(ctx); close(broadcasting) }()
 	a.replay(ctx)
-	return func() { cancel(); <-done }
+	return func() { cancel(); <-done; <-broadcasting }
 }
 
 // replay queues the updates received but never processed (the process
@@ -499,7 +510,7 @@ func (a *Adapter) addressed(m *models.Message, group bool) (text, cmd string, ok
 }
 
 // commands are the commands Loa answers.
-var commands = map[string]bool{"start": true, "lang": true, "menu": true, "help": true, "ask": true, "review": true, "human": true, "desk": true, "newperson": true, "done": true, "reload": true, "gaps": true, "stats": true}
+var commands = map[string]bool{"start": true, "lang": true, "menu": true, "help": true, "ask": true, "review": true, "human": true, "desk": true, "newperson": true, "done": true, "reload": true, "gaps": true, "stats": true, "subscribe": true, "unsubscribe": true, "broadcast": true}
 
 // reply sends replies, folding notices and short texts into the message
 // that follows them, so a user gets few messages.

@@ -96,7 +96,10 @@ func newHarnessWith(t *testing.T, store bot.Store, fsys fs.FS, extra Config, cor
 	fast := Limits{Global: 1000, PerChat: 1000, PerGroup: 1000, Burst: 100}
 	metrics := NewMetrics(prometheus.NewRegistry())
 	cfg := extra
-	cfg.Token, cfg.ServerURL, cfg.Limits, cfg.Metrics = fake.Token, fake.URL, fast, metrics
+	cfg.Token, cfg.ServerURL, cfg.Metrics = fake.Token, fake.URL, metrics
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = fast
+	}
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := New(context.Background(), cfg, bot.New(kb, coreOpts...), kb, store, cat)
 	if err != nil {

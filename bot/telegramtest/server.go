@@ -6,6 +6,7 @@
 package telegramtest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -47,6 +48,9 @@ type Fault struct {
 	// Reset drops the connection before the call reaches the server, as a
 	// broken network does.
 	Reset bool
+	// Description replaces the error's description: Telegram's own, such
+	// as "Forbidden: bot was blocked by the user".
+	Description string
 }
 
 // Server is a fake Bot API.
@@ -64,6 +68,7 @@ type Server struct {
 	nextID    int64
 	nextMsgID int
 	faults    map[string][]Fault
+	chats     map[string]Fault // every call to a chat fails so
 	webhook   string
 	secret    string
 	observe   func(Call)
@@ -163,6 +168,17 @@ func (s *Server) Fail(method string, f Fault) {
 	s.faults[method] = append(s.faults[method], f)
 }
 
+// FailChat makes every call to chatID fail with f, as a user who blocked
+// the bot (403) or a chat that is gone (400) does.
+func (s *Server) FailChat(chatID int64, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.chats == nil {
+		s.chats = map[string]Fault{}
+	}
+	s.chats[strconv.FormatInt(chatID, 10)] = f
+}
+
 // Calls returns the recorded calls of method ("" for all).
 func (s *Server) Calls(method string) []Call {
 	s.mu.Lock()
@@ -250,6 +266,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	var fault *Fault
 	if q := s.faults[method]; len(q) > 0 {
 		fault, s.faults[method] = &q[0], q[1:]
+	} else if f, ok := s.chats[params["chat_id"]]; ok && params["chat_id"] != "" {
+		fault = &f
 	}
 	call := Call{Method: method, Params: params, Failed: fault != nil && fault.Status != 0}
 	s.calls = append(s.calls, call)
@@ -273,7 +291,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if fault.Status != 0 {
-			writeError(w, fault.Status, http.StatusText(fault.Status), fault.RetryAfter)
+			writeError(w, fault.Status, cmp.Or(fault.Description, http.StatusText(fault.Status)), fault.RetryAfter)
 			return
 		}
 	}

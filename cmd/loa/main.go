@@ -29,7 +29,7 @@ Usage:
   loa chat   [--content DIR] [--lang vi] [--sources] [--llm]   chat on the terminal (or piped input)
   loa ask    "question" [--content DIR] [--lang vi] [--json] [--sources] [--llm]
   loa eval   FILE.jsonl [--content DIR] [--json] [--misses]
-  loa content check  [--content DIR] [--strict]
+  loa content check  [--content DIR] [--strict] [--date YYYY-MM-DD]
   loa content export --jsonl [--content DIR]
   loa content apply-reviews [--content DIR] [--db loa.db]   write reviewers' decisions into the files
   loa serve  [--content DIR]          the Telegram bot; settings from the environment (README)
@@ -38,6 +38,8 @@ Usage:
   loa desk   list [--all] | show ID | close ID  [--db loa.db]   the volunteer desk's items
   loa content gaps [--db loa.db] [--days 30] [--csv] [--content DIR]   what people asked that the content does not answer
   loa stats  [--db loa.db] [--days 28] [--csv]   questions, answers, escalations and votes (counts under 5 as <5)
+  loa broadcast --lang hmn --file msg.md [--db loa.db] [--wait=false]   announce to the subscribers (loa serve sends it)
+  loa broadcast status [ID] [--db loa.db]   how far each broadcast got: sent, blocked, failed, waiting
 
 Languages: vi (Vietnamese), hmn (H'Mông), dao (Dao, ium), tay (Tày, tyz), giay (Giáy, pcc).
 Environment: LOA_CONTENT_DIR is the default for --content (built-in content when empty).
@@ -122,6 +124,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runDesk(ctx, rest, stdout, stderr)
 	case "stats":
 		return runStats(ctx, rest, stdout, stderr)
+	case "broadcast":
+		return runBroadcast(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

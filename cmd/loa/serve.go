@@ -51,6 +51,7 @@ type serveConfig struct {
 	volunteers    bot.Volunteers
 	editors       map[string]bool
 	mergeWindow   time.Duration
+	broadcastRate float64
 	deskRemind    time.Duration
 	logLevel      slog.Level
 }
@@ -141,6 +142,14 @@ func serveConfigFromEnv() (serveConfig, error) {
 			return c, usageError{fmt.Sprintf("LOA_SEND_RATE=%q: want messages per second, above 0", v)}
 		}
 		c.sendRate = r
+	}
+	c.broadcastRate = c.sendRate / 2
+	if v := os.Getenv("LOA_BROADCAST_RATE"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r <= 0 || r > c.sendRate {
+			return c, usageError{fmt.Sprintf("LOA_BROADCAST_RATE=%q: want messages per second, above 0 and at most LOA_SEND_RATE (%g)", v, c.sendRate)}
+		}
+		c.broadcastRate = r
 	}
 	return c, nil
 }
@@ -240,7 +249,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	limits := telegram.TelegramLimits()
 	limits.Global = rate.Limit(cfg.sendRate)
 	adapter, err := telegram.New(ctx, telegram.Config{
-		Token: cfg.token, ServerURL: cfg.apiURL, Limits: limits, Logger: log, Metrics: telegram.NewMetrics(reg), MergeWindow: cfg.mergeWindow,
+		Token: cfg.token, ServerURL: cfg.apiURL, Limits: limits, Logger: log, Metrics: telegram.NewMetrics(reg), MergeWindow: cfg.mergeWindow, BroadcastRate: rate.Limit(cfg.broadcastRate),
 		Talk: bot.ConversationConfig{
 			Reviewers: cfg.reviewers, Reviews: store, Transcriber: listener, Speaker: speaker, Desk: cfg.desk, Volunteers: cfg.volunteers,
 			Editors: cfg.editors, Reload: reloadFrom(common.content, kb, log, "/reload"),
