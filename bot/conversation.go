@@ -231,7 +231,7 @@ func (cs *Conversations) Handle(ctx context.Context, ev Event) (Response, error)
 			break
 		}
 		if ev.Button == ButtonConsent() {
-			replies, also, err := cs.escalate(ctx, &s, ev.From)
+			replies, also, err := cs.escalate(ctx, &s, ev)
 			if err != nil {
 				return Response{Lang: sessionLang(s)}, err
 			}

@@ -197,11 +197,23 @@ func (cs *Conversations) askConsent(s *Session) []Reply {
 }
 
 // escalate posts the user's question to their language's volunteers.
-func (cs *Conversations) escalate(ctx context.Context, s *Session, from Address) ([]Reply, []Delivery, error) {
+func (cs *Conversations) escalate(ctx context.Context, s *Session, ev Event) ([]Reply, []Delivery, error) {
+	from := ev.From
 	lang := sessionLang(*s)
 	to, ok := cs.desk.For(lang)
 	if !ok {
 		return []Reply{message("desk.none")}, nil, nil
+	}
+	if ev.Replay {
+		// The process stopped during this very consent: the item may be
+		// stored while the card never left. Post that item's card instead
+		// of a second item (or of "nothing to send").
+		if it, err := cs.recentItem(ctx, from); err != nil {
+			return nil, nil, err
+		} else if it != nil {
+			s.Asked, s.VoiceRef = "", ""
+			return []Reply{message("desk.sent")}, []Delivery{{To: to, Replies: []Reply{{Kind: KindDeskCard, Lang: knowledge.Vietnamese, Desk: it}}}}, nil
+		}
 	}
 	if s.Asked == "" && s.VoiceRef == "" {
 		return []Reply{message("desk.nothing")}, nil, nil
@@ -223,6 +235,24 @@ func (cs *Conversations) escalate(ctx context.Context, s *Session, from Address)
 	s.Asked, s.VoiceRef = "", ""
 	card := Reply{Kind: KindDeskCard, Lang: knowledge.Vietnamese, Desk: &it}
 	return []Reply{message("desk.sent")}, []Delivery{{To: to, Replies: []Reply{card}}}, nil
+}
+
+// recentReplay is how far back a replayed consent looks for its item: a
+// restart takes seconds, not this long.
+const recentReplay = 10 * time.Minute
+
+// recentItem is the user's latest open item of the last minutes, if any.
+func (cs *Conversations) recentItem(ctx context.Context, from Address) (*DeskItem, error) {
+	items, err := cs.store.DeskItems(ctx, DeskOpen)
+	if err != nil {
+		return nil, fmt.Errorf("read the desk: %w", err)
+	}
+	for i := len(items) - 1; i >= 0; i-- {
+		if it := items[i]; it.From == from && cs.now().Sub(it.Created) <= recentReplay {
+			return &it, nil
+		}
+	}
+	return nil, nil
 }
 
 // deskButton handles a volunteer's press on a desk card.

@@ -185,3 +185,39 @@ func TestSharedPhone(t *testing.T) {
 		t.Errorf("the phone's own session after /done: %+v", s)
 	}
 }
+
+// A consent answered again after a restart (its update replayed) posts the
+// item it already stored, never a second one nor "nothing to send": in
+// both places the process can stop, before the session was saved and
+// after.
+func TestReplayedConsent(t *testing.T) {
+	for _, sessionSaved := range []bool{false, true} {
+		c, clk, _ := newCore(t)
+		store := NewMemoryStore()
+		desk, _ := ParseDesk("*:-100")
+		cs := NewConversations(c, store, ConversationConfig{Desk: desk, Now: clk.now})
+		citizen := Address{Channel: "telegram", User: "7", Chat: "7"}
+		handle := func(ev Event) Response {
+			ev.From = citizen
+			resp, err := cs.Handle(t.Context(), ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp
+		}
+		handle(Event{Kind: EventMessage, Input: Input{Text: "thoi tiet sa pa ngay mai"}})
+		before, _ := store.LoadSession(t.Context(), citizen.Key())
+		if resp := handle(Event{Kind: EventButton, Button: ButtonConsent()}); len(resp.Also) != 1 {
+			t.Fatalf("escalation: %+v", resp)
+		}
+		if !sessionSaved {
+			store.SaveSession(t.Context(), citizen.Key(), before)
+		}
+		clk.t = clk.t.Add(5 * time.Second) // the restart
+		resp := handle(Event{Kind: EventButton, Button: ButtonConsent(), Replay: true})
+		items, _ := store.DeskItems(t.Context())
+		if len(items) != 1 || len(resp.Also) != 1 || resp.Also[0].Replies[0].Desk.ID != items[0].ID || resp.Replies[0].Message != "desk.sent" {
+			t.Errorf("session saved %v: %d items, replay answered %+v", sessionSaved, len(items), resp)
+		}
+	}
+}

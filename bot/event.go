@@ -57,6 +57,9 @@ type Event struct {
 	Quoted string
 	Name   string // the user's display name, where the channel has one (review records)
 	At     time.Time
+	// Replay is set on an event received before a restart and handled after
+	// it: some of its effects may already be stored.
+	Replay bool
 }
 
 // Response is what the core asks a channel to do about an event: show

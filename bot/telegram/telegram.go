@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 
@@ -64,6 +65,7 @@ type Adapter struct {
 	send       *sender
 	dispatch   *dispatcher
 	gather     *gather
+	replayed   sync.Map // update ids answered after a restart
 	broadcasts *broadcaster
 	log        *slog.Logger
 	timeout    time.Duration
@@ -205,6 +207,7 @@ func (a *Adapter) replay(ctx context.Context) {
 			continue
 		}
 		a.metrics.Replayed.Inc()
+		a.replayed.Store(u.ID, true)
 		a.queue(&u)
 	}
 	if len(pending) > 0 {
@@ -305,6 +308,7 @@ func (a *Adapter) submit(u *models.Update, also []int64) {
 		defer cancel()
 		start := time.Now()
 		kind, out, err := a.run(ctx, u)
+		a.replayed.Delete(u.ID)
 		if a.jobs.Err() != nil {
 			return // cut short by shutdown: left unprocessed, answered at the next start
 		}
@@ -365,7 +369,7 @@ func (a *Adapter) process(ctx context.Context, c *conversation, u *models.Update
 	case u.Message != nil:
 		return "message", a.message(ctx, c, u.Message)
 	case u.CallbackQuery != nil:
-		return "callback", a.callback(ctx, c, u.CallbackQuery)
+		return "callback", a.callback(ctx, c, u.ID, u.CallbackQuery)
 	case u.InlineQuery != nil && u.InlineQuery.From != nil:
 		return "inline", a.inline(ctx, u.InlineQuery)
 	}
@@ -627,7 +631,7 @@ func (c *conversation) send(ctx context.Context, m message) (int, error) {
 
 // callback handles a button press: the review desk's here, every other
 // through the core.
-func (a *Adapter) callback(ctx context.Context, c *conversation, q *models.CallbackQuery) error {
+func (a *Adapter) callback(ctx context.Context, c *conversation, updateID int64, q *models.CallbackQuery) error {
 	chatID := q.From.ID
 	group := false
 	switch m := q.Message; {
@@ -637,7 +641,8 @@ func (a *Adapter) callback(ctx context.Context, c *conversation, q *models.Callb
 		chatID, group = m.InaccessibleMessage.Chat.ID, m.InaccessibleMessage.Chat.Type != models.ChatTypePrivate
 	}
 	c.open(q.From.ID, chatID, group)
-	resp, err := a.talk.Handle(ctx, bot.Event{From: c.from, Kind: bot.EventButton, Button: q.Data, Name: displayName(&q.From), At: time.Now()})
+	_, replay := a.replayed.LoadAndDelete(updateID)
+	resp, err := a.talk.Handle(ctx, bot.Event{From: c.from, Kind: bot.EventButton, Button: q.Data, Name: displayName(&q.From), At: time.Now(), Replay: replay})
 	if err != nil {
 		return err
 	}
