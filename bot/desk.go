@@ -22,6 +22,7 @@ const (
 	DeskTaken    DeskState = "taken"    // a volunteer took it
 	DeskAnswered DeskState = "answered" // a volunteer's answer reached the citizen
 	DeskClosed   DeskState = "closed"   // not the desk's area, or closed by an operator
+	DeskExpired  DeskState = "expired"  // nobody answered within LOA_DESK_EXPIRE: the citizen was told where to ask
 )
 
 // DeskItem is a citizen's question handed to the volunteers.
@@ -308,10 +309,11 @@ func (cs *Conversations) deskButton(ctx context.Context, ev Event) ([]Reply, []D
 // message is neither.
 func (cs *Conversations) deskMessage(ctx context.Context, ev Event) (replies []Reply, also []Delivery, ok bool, err error) {
 	text := strings.TrimSpace(ev.Input.Text)
-	if ev.Input.Kind != InputText || text == "" {
-		return nil, nil, false, nil
+	voice := ""
+	if ev.Input.Kind == InputVoice && ev.Input.Audio != nil {
+		voice = ev.Input.Audio.Ref
 	}
-	if id, isCard := deskRef(ev.Quoted, "dt"); isCard && ev.From.Group {
+	if id, isCard := deskRef(ev.Quoted, "dt"); isCard && ev.From.Group && (voice != "" || ev.Input.Kind == InputText && text != "") {
 		it, err := cs.deskItem(ctx, id)
 		if err != nil || it == nil {
 			return nil, nil, it == nil && err == nil, err
@@ -319,8 +321,17 @@ func (cs *Conversations) deskMessage(ctx context.Context, ev Event) (replies []R
 		if !cs.volunteers.may(ev.From, it.Lang) {
 			return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.not_volunteer"}}, nil, true, nil
 		}
+		if voice != "" {
+			// A volunteer who speaks the citizen's language better than
+			// they write it: the voice note itself is relayed.
+			replies, also, err := cs.relayVoice(ctx, it, ev.Name, voice)
+			return replies, also, true, err
+		}
 		replies, also, err := cs.relay(ctx, it, ev.Name, text)
 		return replies, also, true, err
+	}
+	if ev.Input.Kind != InputText || text == "" {
+		return nil, nil, false, nil
 	}
 	if id, isAnswer := deskRef(ev.Quoted, "dr"); isAnswer && !ev.From.Group {
 		it, err := cs.deskItem(ctx, id)
@@ -344,12 +355,25 @@ func (cs *Conversations) relay(ctx context.Context, it *DeskItem, name, text str
 	}
 	it.State, it.Answered = DeskAnswered, cs.now()
 	it.Answer = privacy.Redact(text)
+	if text == "" {
+		it.Answer = "🎙 (a voice note)"
+	}
 	if err := cs.store.SaveDeskItem(ctx, *it); err != nil {
 		return nil, nil, err
 	}
 	answer := Reply{Kind: KindVolunteer, Lang: it.Lang, Text: text, Desk: it, Data: map[string]any{"Name": name}}
 	done := Reply{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.relayed", Data: map[string]any{"ID": it.ID}}
 	return []Reply{done}, []Delivery{{To: it.From, Replies: []Reply{answer}}}, nil
+}
+
+// relayVoice sends a volunteer's voice note to the citizen, labelled.
+func (cs *Conversations) relayVoice(ctx context.Context, it *DeskItem, name, ref string) ([]Reply, []Delivery, error) {
+	replies, also, err := cs.relay(ctx, it, name, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	also[0].Replies[0].VoiceRef = ref
+	return replies, also, nil
 }
 
 func (cs *Conversations) deskItem(ctx context.Context, id int64) (*DeskItem, error) {
@@ -378,6 +402,36 @@ func (cs *Conversations) deskList(ctx context.Context) ([]Reply, error) {
 		out = append(out, Reply{Kind: KindDeskCard, Lang: knowledge.Vietnamese, Desk: &items[i]})
 	}
 	return out, nil
+}
+
+// ExpireDesk gives up on the items nobody answered within after
+// (LOA_DESK_EXPIRE): each citizen is told, once, to ask at the commune's
+// service centre, and the volunteers' group sees which items expired.
+func (cs *Conversations) ExpireDesk(ctx context.Context, after time.Duration) error {
+	items, err := cs.store.DeskItems(ctx, DeskOpen, DeskTaken)
+	if err != nil {
+		return fmt.Errorf("expire desk items: %w", err)
+	}
+	var errs []error
+	for _, it := range items {
+		if cs.now().Sub(it.Created) < after {
+			continue
+		}
+		it.State = DeskExpired
+		if err := cs.store.SaveDeskItem(ctx, it); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := cs.Send(ctx, it.From, []Reply{{Kind: KindText, Lang: it.Lang, Message: "desk.expired"}}); err != nil {
+			errs = append(errs, err)
+		}
+		if to, ok := cs.desk.For(it.Lang); ok {
+			if err := cs.Send(ctx, to, []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.expired_note", Data: map[string]any{"ID": it.ID}}}); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func redactedQuestion(text string) string {

@@ -88,6 +88,9 @@ type Reply struct {
 	// AskPerson offers to hand the question to a person (ButtonAskPerson).
 	AskPerson bool
 	Desk      *DeskItem // KindDeskCard, KindVolunteer, KindDeskFollowUp
+	// VoiceRef is a volunteer's answer as a voice note (KindVolunteer), by
+	// the channel's file id.
+	VoiceRef string
 }
 
 func message(id string) Reply { return Reply{Kind: KindText, Message: id} }

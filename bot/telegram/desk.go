@@ -41,10 +41,14 @@ func (r renderer) desk(rep bot.Reply) message {
 		return message{HTML: body, Keyboard: keyboard}
 	case bot.KindVolunteer:
 		head := r.t(lang, "desk.answer", rep.Data)
-		return message{HTML: "<b>🙋 " + esc(head) + "</b>\n\n" + esc(rep.Text) + "\n\n<i>" + esc(r.t(lang, "desk.reply_here", nil)) + "</i>", Keyboard: [][]models.InlineKeyboardButton{
+		keyboard := [][]models.InlineKeyboardButton{
 			{{Text: r.t(lang, "button.reply", nil), CallbackData: bot.ButtonReplyToDesk(it.ID)}},
 			{{Text: "👍", CallbackData: bot.ButtonDeskVote(it.ID, true)}, {Text: "👎", CallbackData: bot.ButtonDeskVote(it.ID, false)}},
-		}}
+		}
+		if rep.VoiceRef != "" {
+			return message{HTML: "<b>🙋 " + esc(head) + "</b>\n<i>" + esc(r.t(lang, "desk.reply_here", nil)) + "</i>", Keyboard: keyboard, Voice: &voiceNote{FileID: rep.VoiceRef, Lang: lang}}
+		}
+		return message{HTML: "<b>🙋 " + esc(head) + "</b>\n\n" + esc(rep.Text) + "\n\n<i>" + esc(r.t(lang, "desk.reply_here", nil)) + "</i>", Keyboard: keyboard}
 	}
 	head := r.t(lang, "desk.follow_up", map[string]any{"ID": it.ID})
 	return message{HTML: "<b>" + esc(head) + "</b>\n\n" + esc(rep.Text), Keyboard: [][]models.InlineKeyboardButton{{

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -116,5 +117,78 @@ func TestEditorsReports(t *testing.T) {
 	}
 	if s := editor[1].Params["text"]; !strings.Contains(s, "<pre>1. [unanswered, &lt;5, vi] thoi tiet sa pa ngay mai") {
 		t.Errorf("/gaps: %q", s)
+	}
+}
+
+// A volunteer may answer with a voice note: the citizen gets that voice
+// note, labelled, with the reply and vote buttons.
+func TestDeskVoiceAnswer(t *testing.T) {
+	const group, citizen, volunteer = -1002, 4101, 4102
+	store := newSettled()
+	desk, _ := bot.ParseDesk("*:" + strconv.Itoa(group))
+	h := run(t, newHarnessWith(t, store, content.FS(), Config{Talk: bot.ConversationConfig{Desk: desk}}))
+	store.wait(t, h.fake.Push(telegramtest.Text(citizen, "xin giay phep nuoi ca sau")))
+	store.wait(t, h.fake.Push(telegramtest.Callback(citizen, bot.ButtonConsent())))
+	var card telegramtest.Call
+	for _, c := range h.fake.Calls("sendMessage") {
+		if c.Params["chat_id"] == strconv.Itoa(group) {
+			card = c
+		}
+	}
+	if card.Params == nil {
+		t.Fatal("no desk card")
+	}
+	answer := telegramtest.Voice(volunteer, "VOICE-OF-MAI", 6, 9000)
+	answer.Message.Chat = models.Chat{ID: group, Type: models.ChatTypeSupergroup}
+	answer.Message.From.FirstName = "Mai"
+	answer.Message.ReplyToMessage = botMessage(t, h, card)
+	store.wait(t, h.fake.Push(answer))
+	voices := h.fake.Calls("sendVoice")
+	if len(voices) != 1 || voices[0].Params["chat_id"] != strconv.Itoa(citizen) || voices[0].Params["voice"] != "VOICE-OF-MAI" ||
+		!strings.Contains(voices[0].Params["caption"], "Người giúp Mai trả lời") || !strings.Contains(voices[0].Params["reply_markup"], "fd:") {
+		t.Fatalf("relayed voice: %+v", voices)
+	}
+	if it, _, _ := store.DeskItem(t.Context(), 1); it.State != bot.DeskAnswered || !strings.Contains(it.Answer, "voice") {
+		t.Errorf("item: %+v", it)
+	}
+}
+
+// An item nobody takes is posted again and the citizen told it waits; one
+// nobody answers expires, and the citizen is told where to ask.
+func TestDeskReminderAndExpiry(t *testing.T) {
+	const group, citizen = -1003, 4201
+	store := newSettled()
+	desk, _ := bot.ParseDesk("*:" + strconv.Itoa(group))
+	h := run(t, newHarnessWith(t, store, content.FS(), Config{Talk: bot.ConversationConfig{Desk: desk}}))
+	store.wait(t, h.fake.Push(telegramtest.Text(citizen, "xin giay phep nuoi ca sau")))
+	store.wait(t, h.fake.Push(telegramtest.Callback(citizen, bot.ButtonConsent())))
+	talk := h.adapter.Conversations()
+	before := len(h.fake.Calls("sendMessage"))
+	if err := talk.RemindDesk(t.Context(), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := talk.ExpireDesk(t.Context(), 0); err != nil {
+		t.Fatal(err)
+	}
+	calls, err := h.fake.WaitCalls("sendMessage", before+4, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var toGroup, toCitizen []string
+	for _, c := range calls[before:] {
+		if c.Params["chat_id"] == strconv.Itoa(group) {
+			toGroup = append(toGroup, c.Params["text"])
+		} else {
+			toCitizen = append(toCitizen, c.Params["text"])
+		}
+	}
+	if len(toGroup) != 2 || !strings.Contains(toGroup[0], "ca sau") || !strings.Contains(toGroup[1], "quá hạn") {
+		t.Errorf("to the group: %q", toGroup)
+	}
+	if len(toCitizen) != 2 || !strings.Contains(toCitizen[0], "vẫn đang chờ") || !strings.Contains(toCitizen[1], "Trung tâm Phục vụ hành chính công") {
+		t.Errorf("to the citizen: %q", toCitizen)
+	}
+	if it, _, _ := store.DeskItem(t.Context(), 1); it.State != bot.DeskExpired {
+		t.Errorf("item %+v", it)
 	}
 }

@@ -84,6 +84,7 @@ type voiceNote struct {
 	Text      string         `json:"text,omitempty"`
 	Lang      knowledge.Lang `json:"lang"`
 	Recording string         `json:"recording,omitempty"` // a person's recording in the content
+	FileID    string         `json:"file_id,omitempty"`   // a voice note Telegram has: a volunteer's answer
 }
 
 // sendVoice sends a card read aloud: the file Telegram already has for
@@ -92,6 +93,16 @@ type voiceNote struct {
 func (a *Adapter) sendVoice(ctx context.Context, chat int64, p payload) error {
 	v := p.Voice
 	params := &tgbot.SendVoiceParams{ChatID: chat, Caption: p.HTML, ParseMode: models.ParseModeHTML}
+	if len(p.Keyboard) > 0 {
+		params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: p.Keyboard}
+	}
+	if v.FileID != "" {
+		params.Voice = &models.InputFileString{Data: v.FileID}
+		if _, err := a.api.SendVoice(ctx, params); err != nil {
+			return fmt.Errorf("send voice: %w", err)
+		}
+		return nil
+	}
 	ref, known, err := a.store.AudioFile(ctx, v.Key)
 	if err != nil {
 		a.stateError("audio files", err) // read it anew

@@ -53,6 +53,7 @@ type serveConfig struct {
 	mergeWindow   time.Duration
 	broadcastRate float64
 	deskRemind    time.Duration
+	deskExpire    time.Duration
 	logLevel      slog.Level
 }
 
@@ -125,6 +126,14 @@ func serveConfigFromEnv() (serveConfig, error) {
 			return c, usageError{fmt.Sprintf("LOA_DESK_REMIND=%q: want a duration of a minute or more, such as 2h", v)}
 		}
 		c.deskRemind = d
+	}
+	c.deskExpire = 7 * 24 * time.Hour
+	if v := os.Getenv("LOA_DESK_EXPIRE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= c.deskRemind {
+			return c, usageError{fmt.Sprintf("LOA_DESK_EXPIRE=%q: want a duration longer than LOA_DESK_REMIND, such as 168h", v)}
+		}
+		c.deskExpire = d
 	}
 	reviewers, err := review.ParseReviewers(list)
 	if err != nil {
@@ -300,7 +309,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if len(cfg.desk) > 0 {
 		reminded := make(chan struct{})
-		go func() { remindLoop(pruneCtx, adapter.Conversations(), cfg.deskRemind, log); close(reminded) }()
+		go func() { remindLoop(pruneCtx, adapter.Conversations(), cfg.deskRemind, cfg.deskExpire, log); close(reminded) }()
 		defer func() { stopPrune(); <-reminded }()
 	}
 	defer adapter.Close()
@@ -363,7 +372,7 @@ func startAdmin(addr string, reg *prometheus.Registry, health func() error, log 
 
 // pruneLoop deletes logged questions and feedback past retention, daily.
 // remindLoop posts again, every minute, the desk items nobody took.
-func remindLoop(ctx context.Context, talk *bot.Conversations, after time.Duration, log *slog.Logger) {
+func remindLoop(ctx context.Context, talk *bot.Conversations, after, expire time.Duration, log *slog.Logger) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
@@ -374,6 +383,9 @@ func remindLoop(ctx context.Context, talk *bot.Conversations, after time.Duratio
 		}
 		if err := talk.RemindDesk(ctx, after); err != nil && ctx.Err() == nil {
 			log.Error("loa: desk reminders", "err", err)
+		}
+		if err := talk.ExpireDesk(ctx, expire); err != nil && ctx.Err() == nil {
+			log.Error("loa: desk expiry", "err", err)
 		}
 	}
 }
