@@ -84,6 +84,9 @@ type Session struct {
 	// Person, on a shared phone, is the villager being helped now
 	// (/newperson): their turns use a session of their own.
 	Person string
+	// Commune is where the villager lives, when they said (/newperson hmn
+	// Bát Xát): the volunteers' desk card shows it.
+	Commune string
 }
 
 // Core answers messages. It is safe for concurrent use; each Session must

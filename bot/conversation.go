@@ -292,10 +292,14 @@ func (cs *Conversations) sharedPhone(ctx context.Context, key string, ev Event) 
 		}
 		return Response{Lang: lang, Replies: []Reply{{Kind: KindText, Lang: lang, Message: "person.done"}}}, nil
 	}
+	// "/newperson hmn Bát Xát": a language, then a commune, both optional.
 	person := Session{Lang: lang}
-	if l, err := knowledge.ParseLang(strings.TrimSpace(ev.Arg)); err == nil {
-		person.Lang = l
+	arg := strings.TrimSpace(ev.Arg)
+	first, rest, _ := strings.Cut(arg, " ")
+	if l, err := knowledge.ParseLang(first); err == nil {
+		person.Lang, arg = l, strings.TrimSpace(rest)
 	}
+	person.Commune = privacy.Redact(firstRunes(arg, 60))
 	phone.Person = strconv.FormatInt(cs.now().UnixNano(), 36)
 	if err := cs.store.SaveSession(ctx, personKey(key, phone.Person), person); err != nil {
 		cs.stateError("session", err)

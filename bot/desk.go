@@ -37,6 +37,7 @@ type DeskItem struct {
 	State     DeskState
 	Volunteer string // who took it, by name
 	Answer    string // the volunteer's answer, redacted: what editors may turn into content
+	Commune   string // where the citizen lives, when they said
 	Created   time.Time
 	Taken     time.Time
 	Answered  time.Time
@@ -219,7 +220,7 @@ func (cs *Conversations) escalate(ctx context.Context, s *Session, ev Event) ([]
 	if s.Asked == "" && s.VoiceRef == "" {
 		return []Reply{message("desk.nothing")}, nil, nil
 	}
-	it := DeskItem{From: from, Lang: lang, Question: s.Asked, Card: s.Last, VoiceRef: s.VoiceRef, State: DeskOpen, Created: cs.now()}
+	it := DeskItem{From: from, Lang: lang, Question: s.Asked, Card: s.Last, VoiceRef: s.VoiceRef, Commune: s.Commune, State: DeskOpen, Created: cs.now()}
 	if it.Card != "" && it.Question != "" {
 		// The volunteers' work starts from the content: a draft they check.
 		if text, _, err := cs.core.DraftReply(ctx, it.Question, it.Card, lang); err == nil {

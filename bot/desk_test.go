@@ -221,3 +221,37 @@ func TestReplayedConsent(t *testing.T) {
 		}
 	}
 }
+
+// "/newperson hmn Bát Xát": the villager's language and commune; the desk
+// card their question makes carries the commune.
+func TestNewPersonWithCommune(t *testing.T) {
+	c, clk, _ := newCore(t)
+	store := NewMemoryStore()
+	desk, _ := ParseDesk("*:-100")
+	cs := NewConversations(c, store, ConversationConfig{Desk: desk, Now: clk.now})
+	phone := Address{Channel: "telegram", User: "7", Chat: "7"}
+	for _, tt := range []struct {
+		arg     string
+		lang    knowledge.Lang
+		commune string
+	}{
+		{"hmn Bát Xát", knowledge.Hmong, "Bát Xát"},
+		{"Y Tý", knowledge.Vietnamese, "Y Tý"},
+		{"", knowledge.Vietnamese, ""},
+	} {
+		if _, err := cs.Handle(t.Context(), Event{From: phone, Kind: EventCommand, Command: CommandNewPerson, Arg: tt.arg}); err != nil {
+			t.Fatal(err)
+		}
+		s, _ := store.LoadSession(t.Context(), phone.Key())
+		person, _ := store.LoadSession(t.Context(), personKey(phone.Key(), s.Person))
+		if person.Lang != tt.lang || person.Commune != tt.commune {
+			t.Errorf("/newperson %s: %s %q", tt.arg, person.Lang, person.Commune)
+		}
+	}
+	cs.Handle(t.Context(), Event{From: phone, Kind: EventCommand, Command: CommandNewPerson, Arg: "Bát Xát"})
+	cs.Handle(t.Context(), Event{From: phone, Kind: EventMessage, Input: Input{Text: "thoi tiet sa pa ngay mai"}})
+	resp, _ := cs.Handle(t.Context(), Event{From: phone, Kind: EventButton, Button: ButtonConsent()})
+	if len(resp.Also) != 1 || resp.Also[0].Replies[0].Desk.Commune != "Bát Xát" {
+		t.Errorf("desk card: %+v", resp.Also)
+	}
+}

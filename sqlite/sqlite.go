@@ -90,17 +90,17 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // LoadSession implements bot.Store.
 func (s *Store) LoadSession(ctx context.Context, key string) (bot.Session, error) {
-	var lang, last, choices, asked, voiceRef string
+	var lang, last, choices, asked, voiceRef, person, commune string
 	var lastAt int64
 	var offered bool
-	err := s.db.QueryRowContext(ctx, `SELECT lang, last, last_at, choices, offered, asked, voice_ref FROM sessions WHERE user_key = ?`, key).Scan(&lang, &last, &lastAt, &choices, &offered, &asked, &voiceRef)
+	err := s.db.QueryRowContext(ctx, `SELECT lang, last, last_at, choices, offered, asked, voice_ref, person, commune FROM sessions WHERE user_key = ?`, key).Scan(&lang, &last, &lastAt, &choices, &offered, &asked, &voiceRef, &person, &commune)
 	if errors.Is(err, sql.ErrNoRows) {
 		return bot.Session{}, nil
 	}
 	if err != nil {
 		return bot.Session{}, fmt.Errorf("load session: %w", err)
 	}
-	sess := bot.Session{Lang: knowledge.Lang(lang), Last: last, Offered: offered, Asked: asked, VoiceRef: voiceRef}
+	sess := bot.Session{Lang: knowledge.Lang(lang), Last: last, Offered: offered, Asked: asked, VoiceRef: voiceRef, Person: person, Commune: commune}
 	if lastAt > 0 {
 		sess.LastAt = time.UnixMilli(lastAt)
 	}
@@ -116,9 +116,9 @@ func (s *Store) SaveSession(ctx context.Context, key string, sess bot.Session) e
 	if !sess.LastAt.IsZero() {
 		lastAt = sess.LastAt.UnixMilli()
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (user_key, lang, last, last_at, choices, offered, asked, voice_ref, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (user_key) DO UPDATE SET lang = excluded.lang, last = excluded.last, last_at = excluded.last_at, choices = excluded.choices, offered = excluded.offered, asked = excluded.asked, voice_ref = excluded.voice_ref, updated_at = excluded.updated_at`,
-		key, string(sess.Lang), sess.Last, lastAt, strings.Join(sess.Choices, ","), sess.Offered, sess.Asked, sess.VoiceRef, time.Now().UnixMilli())
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (user_key, lang, last, last_at, choices, offered, asked, voice_ref, person, commune, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user_key) DO UPDATE SET lang = excluded.lang, last = excluded.last, last_at = excluded.last_at, choices = excluded.choices, offered = excluded.offered, asked = excluded.asked, voice_ref = excluded.voice_ref, person = excluded.person, commune = excluded.commune, updated_at = excluded.updated_at`,
+		key, string(sess.Lang), sess.Last, lastAt, strings.Join(sess.Choices, ","), sess.Offered, sess.Asked, sess.VoiceRef, sess.Person, sess.Commune, time.Now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
@@ -127,8 +127,8 @@ func (s *Store) SaveSession(ctx context.Context, key string, sess bot.Session) e
 
 // AddDeskItem implements bot.Store.
 func (s *Store) AddDeskItem(ctx context.Context, it bot.DeskItem) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO desk_items (channel, user_id, chat, grp, lang, question, card, voice_ref, suggested, state, volunteer, answer, created, taken, answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		it.From.Channel, it.From.User, it.From.Chat, it.From.Group, string(it.Lang), it.Question, it.Card, it.VoiceRef, it.Suggested, string(it.State), it.Volunteer, it.Answer, millis(it.Created), millis(it.Taken), millis(it.Answered))
+	res, err := s.db.ExecContext(ctx, `INSERT INTO desk_items (channel, user_id, chat, grp, lang, question, card, voice_ref, suggested, state, volunteer, answer, commune, created, taken, answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		it.From.Channel, it.From.User, it.From.Chat, it.From.Group, string(it.Lang), it.Question, it.Card, it.VoiceRef, it.Suggested, string(it.State), it.Volunteer, it.Answer, it.Commune, millis(it.Created), millis(it.Taken), millis(it.Answered))
 	if err != nil {
 		return 0, fmt.Errorf("add desk item: %w", err)
 	}
@@ -170,7 +170,7 @@ func (s *Store) DeskItems(ctx context.Context, states ...bot.DeskState) ([]bot.D
 }
 
 func (s *Store) deskItems(ctx context.Context, where string, args ...any) ([]bot.DeskItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, channel, user_id, chat, grp, lang, question, card, voice_ref, suggested, state, volunteer, answer, created, taken, answered, reminded, told FROM desk_items `+where+` ORDER BY id`, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, channel, user_id, chat, grp, lang, question, card, voice_ref, suggested, state, volunteer, answer, commune, created, taken, answered, reminded, told FROM desk_items `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read desk items: %w", err)
 	}
@@ -180,7 +180,7 @@ func (s *Store) deskItems(ctx context.Context, where string, args ...any) ([]bot
 		var it bot.DeskItem
 		var lang, state string
 		var created, taken, answered, reminded int64
-		if err := rows.Scan(&it.ID, &it.From.Channel, &it.From.User, &it.From.Chat, &it.From.Group, &lang, &it.Question, &it.Card, &it.VoiceRef, &it.Suggested, &state, &it.Volunteer, &it.Answer, &created, &taken, &answered, &reminded, &it.Told); err != nil {
+		if err := rows.Scan(&it.ID, &it.From.Channel, &it.From.User, &it.From.Chat, &it.From.Group, &lang, &it.Question, &it.Card, &it.VoiceRef, &it.Suggested, &state, &it.Volunteer, &it.Answer, &it.Commune, &created, &taken, &answered, &reminded, &it.Told); err != nil {
 			return nil, fmt.Errorf("read desk items: %w", err)
 		}
 		it.Lang, it.State = knowledge.Lang(lang), bot.DeskState(state)

@@ -58,6 +58,14 @@ func Cases() []Case {
 			{Press: bot.ButtonLang(knowledge.Hmong), Want: []string{"Hmoob"}},
 			{Command: bot.CommandHelp, Never: []string{"Loa giúp"}},
 		}},
+		{"a shared phone keeps villagers apart", []Step{
+			{Say: "lam giay khai sinh cho con", Want: []string{"Đăng ký khai sinh"}},
+			{Command: bot.CommandNewPerson, Want: []string{"người mới"}},
+			{Say: "bao nhiêu tiền?", Never: []string{"Miễn phí", "Đăng ký khai sinh"}}, // the last villager's card is not theirs
+			{Say: "lam can cuoc", Want: []string{"căn cước"}},
+			{Command: bot.CommandDone, Want: []string{"đã quên"}},
+			{Say: "bao nhiêu tiền?", Never: []string{"căn cước"}}, // nor is theirs the phone's next
+		}},
 		{"an unknown button shows nothing", []Step{{Press: "zz:nothing", Never: []string{"Loa"}}}},
 	}
 }

@@ -45,7 +45,7 @@ func sessions(t *testing.T, s bot.Store) {
 		t.Fatalf("unknown user: %+v %v", got, err)
 	}
 	at := time.UnixMilli(time.Now().UnixMilli())
-	want := bot.Session{Lang: knowledge.Hmong, Last: "id-card", LastAt: at, Choices: []string{"a", "category:b"}, Offered: true, Asked: "lam can cuoc", VoiceRef: "v9"}
+	want := bot.Session{Lang: knowledge.Hmong, Last: "id-card", LastAt: at, Choices: []string{"a", "category:b"}, Offered: true, Asked: "lam can cuoc", VoiceRef: "v9", Person: "p1", Commune: "Bát Xát"}
 	if err := s.SaveSession(ctx, "telegram:1", want); err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func sessions(t *testing.T, s bot.Store) {
 		t.Errorf("another channel's user 1: %+v %v", other, err)
 	}
 	got, err := s.LoadSession(ctx, "telegram:1")
-	if err != nil || got.Lang != want.Lang || got.Last != want.Last || !got.LastAt.Equal(at) || len(got.Choices) != 2 || got.Choices[1] != "category:b" || !got.Offered || got.Asked != want.Asked || got.VoiceRef != want.VoiceRef {
+	if err != nil || got.Lang != want.Lang || got.Last != want.Last || !got.LastAt.Equal(at) || len(got.Choices) != 2 || got.Choices[1] != "category:b" || !got.Offered || got.Asked != want.Asked || got.VoiceRef != want.VoiceRef || got.Person != want.Person || got.Commune != want.Commune {
 		t.Errorf("got %+v %v, want %+v", got, err, want)
 	}
 }
@@ -105,13 +105,13 @@ func deskItems(t *testing.T, s bot.Store) {
 	ctx := context.Background()
 	from := bot.Address{Channel: "telegram", User: "5", Chat: "5"}
 	at := time.UnixMilli(time.Now().UnixMilli())
-	id, err := s.AddDeskItem(ctx, bot.DeskItem{From: from, Lang: knowledge.Hmong, Question: "ua li cas", Card: "id-card", VoiceRef: "v1", Suggested: "Mus rau xã", State: bot.DeskOpen, Created: at})
+	id, err := s.AddDeskItem(ctx, bot.DeskItem{From: from, Lang: knowledge.Hmong, Question: "ua li cas", Card: "id-card", VoiceRef: "v1", Suggested: "Mus rau xã", Commune: "Y Tý", State: bot.DeskOpen, Created: at})
 	if err != nil {
 		t.Fatal(err)
 	}
 	second, _ := s.AddDeskItem(ctx, bot.DeskItem{From: from, Lang: knowledge.Vietnamese, Question: "hỏi", State: bot.DeskOpen, Created: at})
 	it, ok, err := s.DeskItem(ctx, id)
-	if err != nil || !ok || it.ID != id || it.From != from || it.Lang != knowledge.Hmong || it.Question != "ua li cas" || it.Card != "id-card" || it.VoiceRef != "v1" || it.Suggested != "Mus rau xã" || !it.Created.Equal(at) || !it.Taken.IsZero() {
+	if err != nil || !ok || it.ID != id || it.From != from || it.Lang != knowledge.Hmong || it.Question != "ua li cas" || it.Card != "id-card" || it.VoiceRef != "v1" || it.Suggested != "Mus rau xã" || it.Commune != "Y Tý" || !it.Created.Equal(at) || !it.Taken.IsZero() {
 		t.Fatalf("%+v %v %v", it, ok, err)
 	}
 	it.State, it.Volunteer, it.Taken, it.Answer = bot.DeskTaken, "Lò Thị Mai", at.Add(time.Minute), "Ra xã hỏi cán bộ tư pháp"

@@ -23,6 +23,9 @@ func (r renderer) desk(rep bot.Reply) message {
 		if rep.Message == "desk.reminder" {
 			body = "⏰ " + esc(r.t(lang, "desk.reminder", nil)) + "\n" + body
 		}
+		if it.Commune != "" {
+			body += "\n\n" + esc(r.t(lang, "desk.commune", map[string]any{"Commune": it.Commune}))
+		}
 		if it.Card != "" {
 			body += "\n\n" + esc(r.t(lang, "desk.card_shown", map[string]any{"ID": it.Card}))
 		}

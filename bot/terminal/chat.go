@@ -12,7 +12,7 @@ import (
 
 // Help lists what a terminal user can type.
 const Help = `Gõ câu hỏi (có dấu hay không dấu đều được). Khi Loa đưa ra các lựa chọn, gõ số để xem.
-Lệnh: :menu  danh mục (:menu 2 mở nhóm 2) · :lang <vi|hmn|dao|tay|giay>  đổi ngôn ngữ · :sources  bật/tắt nguồn · :help · :quit`
+Lệnh: :menu  danh mục (:menu 2 mở nhóm 2) · :lang <vi|hmn|dao|tay|giay>  đổi ngôn ngữ · :sources  bật/tắt nguồn · :newperson [lang] người mới · :done xong · :help · :quit`
 
 // Chat is one person's conversation at a terminal, driven through
 // bot.Conversations like any other channel: lines become events, and
@@ -57,6 +57,8 @@ func (c *Chat) Line(ctx context.Context, line string) ([]bot.Reply, error) {
 			return c.handle(ctx, c.button(bot.ButtonCategory(menu[0].Categories[n-1].ID)))
 		}
 		return menu, nil
+	case bot.CommandNewPerson, bot.CommandDone: // a volunteer's terminal, one villager after another
+		return c.handle(ctx, bot.Event{From: c.from, Kind: bot.EventCommand, Command: cmd, Arg: arg})
 	case "sources":
 		c.render.Sources = !c.render.Sources
 		return nil, nil

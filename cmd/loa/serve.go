@@ -309,7 +309,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if len(cfg.desk) > 0 {
 		reminded := make(chan struct{})
-		go func() { remindLoop(pruneCtx, adapter.Conversations(), cfg.deskRemind, cfg.deskExpire, log); close(reminded) }()
+		go func() {
+			remindLoop(pruneCtx, adapter.Conversations(), cfg.deskRemind, cfg.deskExpire, log)
+			close(reminded)
+		}()
 		defer func() { stopPrune(); <-reminded }()
 	}
 	defer adapter.Close()
