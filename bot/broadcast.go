@@ -126,20 +126,17 @@ func (cs *Conversations) broadcastCommand(ctx context.Context, s *Session, ev Ev
 	if !cs.editors[ev.From.Key()] {
 		return []Reply{message("editor.not_editor")}, nil
 	}
-	vi := func(id string, data map[string]any) []Reply {
-		return []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: id, Data: data}}
-	}
 	code, text, _ := strings.Cut(strings.TrimSpace(ev.Arg), " ")
 	to, err := knowledge.ParseLang(code)
 	if err != nil || strings.TrimSpace(text) == "" {
-		return vi("broadcast.usage", nil), nil
+		return []Reply{staffReply("broadcast.usage", nil)}, nil
 	}
 	b, n, err := NewBroadcast(ctx, st, to, text, ev.From, cs.now())
 	if errors.Is(err, ErrBroadcastText) {
-		return vi("broadcast.usage", nil), nil
+		return []Reply{staffReply("broadcast.usage", nil)}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return vi("broadcast.queued", map[string]any{"ID": b.ID, "Count": n, "Lang": to.Name()}), nil
+	return []Reply{staffReply("broadcast.queued", map[string]any{"ID": b.ID, "Count": n, "Lang": to.Name()})}, nil
 }

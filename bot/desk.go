@@ -427,7 +427,7 @@ func (cs *Conversations) ExpireDesk(ctx context.Context, after time.Duration) er
 			errs = append(errs, err)
 		}
 		if to, ok := cs.desk.For(it.Lang); ok {
-			if err := cs.Send(ctx, to, []Reply{{Kind: KindText, Lang: knowledge.Vietnamese, Message: "desk.expired_note", Data: map[string]any{"ID": it.ID}}}); err != nil {
+			if err := cs.Send(ctx, to, []Reply{staffReply("desk.expired_note", map[string]any{"ID": it.ID})}); err != nil {
 				errs = append(errs, err)
 			}
 		}

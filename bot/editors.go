@@ -36,26 +36,27 @@ func (cs *Conversations) editorCommand(ctx context.Context, ev Event) ([]Reply, 
 	if !cs.editors[ev.From.Key()] {
 		return []Reply{message("editor.not_editor")}, nil
 	}
-	vi := func(r Reply) []Reply { r.Lang = knowledge.Vietnamese; return []Reply{r} }
 	switch ev.Command {
 	case CommandReload:
 		if cs.reload == nil {
-			return vi(message("reload.none")), nil
+			return []Reply{staffReply("reload.none", nil)}, nil
 		}
 		problems, err := cs.reload(ctx)
 		if err != nil {
-			return vi(Reply{Kind: KindText, Message: "reload.refused", Data: map[string]any{"Problems": ErrorLines(problems, err)}}), nil
+			return []Reply{staffReply("reload.refused", map[string]any{"Problems": ErrorLines(problems, err)})}, nil
 		}
-		return vi(Reply{Kind: KindText, Message: "reload.done", Data: map[string]any{"Procedures": len(cs.core.kb.Content().Procedures)}}), nil
+		return []Reply{staffReply("reload.done", map[string]any{"Procedures": len(cs.core.kb.Content().Procedures)})}, nil
 	case CommandGaps:
 		days := lookBack(ev.Arg, gapsDays)
-		gaps, err := Gaps(ctx, cs.store, cs.now().AddDate(0, 0, -days), cs.nearest)
+		gaps, err := Gaps(ctx, cs.store, cs.now().AddDate(0, 0, -days), NearestIn(cs.core.kb))
 		if err != nil {
 			return nil, err
 		}
 		var b strings.Builder
 		WriteGaps(&b, gaps, chatGaps)
-		return vi(Reply{Kind: KindReport, Message: "report.gaps", Data: map[string]any{"Days": days}, Text: b.String()}), nil
+		r := staffReply("report.gaps", map[string]any{"Days": days})
+		r.Kind, r.Text = KindReport, b.String()
+		return []Reply{r}, nil
 	default: // CommandStats
 		days := lookBack(ev.Arg, statsDays)
 		stats, err := CountStats(ctx, cs.store, cs.now().AddDate(0, 0, -days), cs.now())
@@ -64,18 +65,28 @@ func (cs *Conversations) editorCommand(ctx context.Context, ev Event) ([]Reply, 
 		}
 		var b strings.Builder
 		WriteStats(&b, stats, chatRows)
-		return vi(Reply{Kind: KindReport, Message: "report.stats", Data: map[string]any{"Days": days}, Text: b.String()}), nil
+		r := staffReply("report.stats", map[string]any{"Days": days})
+		r.Kind, r.Text = KindReport, b.String()
+		return []Reply{r}, nil
 	}
 }
 
-// nearest names the procedure the search puts first for a question, even
-// unsure: where an editor might add the question's words.
-func (cs *Conversations) nearest(ctx context.Context, question string) string {
-	res, err := cs.core.kb.Search(ctx, question, knowledge.Vietnamese)
-	if err != nil || len(res.Hits) == 0 {
-		return ""
+// NearestIn names, for Gaps, the procedure kb's search puts first for a
+// question, even unsure: where an editor might add the question's words.
+func NearestIn(kb Knowledge) Nearest {
+	return func(ctx context.Context, question string) string {
+		res, err := kb.Search(ctx, question, knowledge.Vietnamese)
+		if err != nil || len(res.Hits) == 0 {
+			return ""
+		}
+		return res.Hits[0].ID
 	}
-	return res.Hits[0].ID
+}
+
+// staffReply is a message to editors or volunteers, in their working
+// language.
+func staffReply(id string, data map[string]any) Reply {
+	return Reply{Kind: KindText, Lang: knowledge.Vietnamese, Message: id, Data: data}
 }
 
 // lookBack reads "/stats 7": a number of days, else def.

@@ -38,15 +38,17 @@ func newGather(a *Adapter, window time.Duration) *gather {
 // add queues u, holding it while the question may go on.
 func (g *gather) add(u *models.Update) {
 	user := updateUser(u)
+	holdable := g.holdable(u)
+	// Decided before the lock: a search must not hold up other users' adds.
+	unfinished := holdable && g.a.talk.Unfinished(context.Background(), address(u.Message.From.ID, u.Message.Chat.ID, false), u.Message.Text)
 	g.mu.Lock()
 	defer g.mu.Unlock() // queued in order: two adds of one user never cross
 	h := g.held[user]
-	if !g.holdable(u) {
+	if !holdable {
 		g.releaseLocked(user) // what was held comes first
 		g.a.submit(u, nil)
 		return
 	}
-	unfinished := g.a.talk.Unfinished(context.Background(), address(u.Message.From.ID, u.Message.Chat.ID, false), u.Message.Text)
 	if h == nil {
 		if !unfinished {
 			g.a.submit(u, nil)

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -34,15 +32,7 @@ func TestDeskSurvivesKill(t *testing.T) {
 	fake := telegramtest.New(t)
 	db := filepath.Join(t.TempDir(), "loa.db")
 	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "serve")
-		cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN="+fake.Token, "LOA_TELEGRAM_API_URL="+fake.URL, "LOA_DB="+db,
-			"LOA_ADMIN_ADDR="+freeAddr(t), "LOA_CONTENT_DIR=", "LOA_SEND_RATE=1000", "LOA_DESK_CHATS=*:"+strconv.Itoa(group))
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		cmd, _ := startServe(t, bin, fake, "LOA_DB="+db, "LOA_DESK_CHATS=*:"+strconv.Itoa(group))
 		return cmd
 	}
 	to := func(chat int64) []telegramtest.Call {

@@ -32,6 +32,23 @@ var buildLoa = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
+// startServe starts the loa binary's serve against fake on the built-in
+// content, with env added, and kills it when the test ends. It returns the
+// process and what it writes to stderr.
+func startServe(t *testing.T, bin string, fake *telegramtest.Server, env ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(append(os.Environ(), "TELEGRAM_BOT_TOKEN="+fake.Token, "LOA_TELEGRAM_API_URL="+fake.URL,
+		"LOA_ADMIN_ADDR="+freeAddr(t), "LOA_CONTENT_DIR=", "LOA_SEND_RATE=1000"), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd, &stderr
+}
+
 // killTally counts the replies each user got.
 func killTally(fake *telegramtest.Server, users int) (lost, twice int) {
 	got := map[string]int{}
@@ -70,18 +87,11 @@ func TestServeSurvivesKill(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "loa.db")
 			hook := freeAddr(t)
 			start := func() *exec.Cmd {
-				cmd := exec.Command(bin, "serve")
-				cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN="+fake.Token, "LOA_TELEGRAM_API_URL="+fake.URL,
-					"LOA_DB="+db, "LOA_ADMIN_ADDR="+freeAddr(t), "LOA_CONTENT_DIR=", "LOA_SEND_RATE=1000")
+				env := []string{"LOA_DB=" + db}
 				if mode == "webhook" {
-					cmd.Env = append(cmd.Env, "LOA_WEBHOOK_URL=https://loa.example/hook", "LOA_WEBHOOK_ADDR="+hook, "LOA_WEBHOOK_SECRET=s3cret")
+					env = append(env, "LOA_WEBHOOK_URL=https://loa.example/hook", "LOA_WEBHOOK_ADDR="+hook, "LOA_WEBHOOK_SECRET=s3cret")
 				}
-				var stderr bytes.Buffer
-				cmd.Stderr = &stderr
-				if err := cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+				cmd, _ := startServe(t, bin, fake, env...)
 				return cmd
 			}
 			first := start()

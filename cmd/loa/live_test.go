@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,15 +25,7 @@ func TestLiveContent(t *testing.T) {
 	}
 	dir := copyContent(t)
 	fake := telegramtest.New(t)
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN="+fake.Token, "LOA_TELEGRAM_API_URL="+fake.URL, "LOA_DB="+filepath.Join(t.TempDir(), "loa.db"),
-		"LOA_ADMIN_ADDR="+freeAddr(t), "LOA_CONTENT_DIR="+dir, "LOA_SEND_RATE=1000", "LOA_EDITORS_CHAT=-100900", "LOA_MERGE_WINDOW=0")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	_, stderr := startServe(t, bin, fake, "LOA_DB="+filepath.Join(t.TempDir(), "loa.db"), "LOA_CONTENT_DIR="+dir, "LOA_EDITORS_CHAT=-100900", "LOA_MERGE_WINDOW=0")
 
 	user := int64(8000)
 	// ask sends the question as a new user and returns the reply's text.

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"loa/bot"
-	"loa/knowledge"
 	"loa/sqlite"
 )
 
@@ -36,14 +35,7 @@ func runGaps(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer kb.Close()
-	nearest := func(ctx context.Context, q string) string {
-		res, err := kb.Search(ctx, q, knowledge.Vietnamese)
-		if err != nil || len(res.Hits) == 0 {
-			return ""
-		}
-		return res.Hits[0].ID
-	}
-	gaps, err := bot.Gaps(ctx, store, since, nearest)
+	gaps, err := bot.Gaps(ctx, store, since, bot.NearestIn(kb))
 	if err != nil {
 		return err
 	}
